@@ -1,0 +1,1 @@
+"""The kenshu command line (``kenshu.cli``)."""

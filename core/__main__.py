@@ -1,0 +1,6 @@
+"""``python -m kenshu``."""
+
+from kenshu.cli.main import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Writing outputs atomically: a reader sees the previous file or the new one, never half."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+class SameFileError(ValueError):
+    """The output would overwrite one of the inputs."""
+
+
+def refuse_overwriting_inputs(output: str | Path, inputs: list[str | Path]) -> None:
+    """Raise :class:`SameFileError` when ``output`` is one of ``inputs``: inputs are never
+    modified."""
+    out = Path(output)
+    for item in inputs:
+        source = Path(item)
+        try:
+            same = out.exists() and source.exists() and out.samefile(source)
+        except OSError:
+            same = False
+        if same or out.resolve() == source.resolve():
+            raise SameFileError(f"{output}: is an input file; kenshu never overwrites its inputs")
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target``.
+
+    On any error the temporary file is removed and ``target`` is left as it was.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        with open(temporary, "rb+") as stream:
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+        raise
+
+
+def write_text(target: str | Path, text: str, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``target`` atomically."""
+    with atomic_path(target) as temporary:
+        temporary.write_text(text, encoding=encoding)

@@ -1,0 +1,184 @@
+"""kenshu's own structure checks, registered as the plugin ``core`` through the same hooks
+as every other plugin (it owns no programme, so it answers for all of them).
+
+All checks here are linear in the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pluggy
+from kenshu.catalogue import SHEETS_BY_ID
+from kenshu.dataset import TABLE_SHEETS, CohortData, record_id
+from kenshu.hookspecs import PROJECT
+from kenshu.model import Finding, Participant, Programme
+from kenshu.settings import Settings
+
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+#: (sheet, field) -> the sheet its value must be an id of.
+REFERENCES = (
+    ("participants", "host_id", "hosts"),
+    ("phases", "host_id", "hosts"),
+    ("phases", "participant_id", "participants"),
+    ("costs", "participant_id", "participants"),
+    ("costs", "host_id", "hosts"),
+    ("attendance", "participant_id", "participants"),
+    ("attendance", "activity_id", "activities"),
+    ("attendance", "follow_up_id", "follow_ups"),
+)
+DATE_RANGES = (
+    ("participants", "arrival_date", "departure_date"),
+    ("phases", "start_date", "end_date"),
+)
+
+
+@hookimpl
+def kenshu_check_cohort(
+    programme: Programme | None, data: CohortData, settings: Settings
+) -> Iterator[Finding]:
+    yield from _programme_known(programme, data)
+    yield from _cohort_dates(data)
+    yield from _required_sheets(programme, data)
+    yield from _duplicate_ids(data)
+    yield from _references(data)
+    yield from _date_ranges(data)
+
+
+@hookimpl
+def kenshu_check_participant(participant: Participant, data: CohortData) -> Iterator[Finding]:
+    return iter(())
+
+
+def _programme_known(programme: Programme | None, data: CohortData) -> Iterator[Finding]:
+    code = data.programme_code
+    if code and programme is None:
+        yield data.error(
+            "core.unknown-programme",
+            f"no installed plugin provides programme {code!r}; see `kenshu programmes` and "
+            f"install its plugin (e.g. pip install kenshu-{code.replace('_', '-')}); only the "
+            "core checks ran",
+            record=data.cohort,
+            field="programme",
+        )
+
+
+def _cohort_dates(data: CohortData) -> Iterator[Finding]:
+    cohort = data.cohort
+    if cohort is None:
+        return
+    for field_id in ("start_date", "end_date"):
+        if getattr(cohort, field_id) is None and field_id not in cohort.invalid:
+            label = "Start date" if field_id == "start_date" else "End date"
+            yield data.error(
+                "core.missing-required",
+                f"the Cohort's {label} ({field_id}) is required",
+                record=cohort,
+                field=field_id,
+            )
+    if cohort.start_date and cohort.end_date and cohort.end_date < cohort.start_date:
+        yield data.error(
+            "core.dates-reversed",
+            f"the Cohort ends ({cohort.end_date}) before it starts ({cohort.start_date})",
+            record=cohort,
+            field="end_date",
+        )
+
+
+def _required_sheets(programme: Programme | None, data: CohortData) -> Iterator[Finding]:
+    if programme is None:
+        return
+    for sheet_id in programme.required_sheets:
+        if sheet_id == "cohort" or sheet_id in data.layouts:
+            continue
+        if data.records(sheet_id):
+            continue  # from JSON: no layout, but records
+        spec = SHEETS_BY_ID[sheet_id]
+        yield data.error(
+            "core.missing-sheet",
+            f"programme {programme.code} needs a {spec.label} sheet ({spec.label_ja})",
+            sheet=sheet_id,
+        )
+
+
+def required_fields(data: CohortData, schema: Any) -> Iterator[Finding]:
+    """Missing values of required fields (core ids and those the programme requires)."""
+    for sheet_id in TABLE_SHEETS:
+        records = data.records(sheet_id)
+        if not records:
+            continue
+        key = SHEETS_BY_ID[sheet_id].key
+        wanted = [
+            f for f in schema.fields[sheet_id] if f.id != key and schema.required(sheet_id, f.id)
+        ]
+        if sheet_id == "attendance":
+            wanted = [f for f in wanted if f.id != "participant_id"]
+        for f in wanted:
+            core = f.source == "core"
+            for record in records:
+                value = getattr(record, f.id, None) if core else record.extra.get(f.id)
+                if value is None and f.id not in record.invalid:
+                    yield data.error(
+                        "core.missing-required",
+                        f"{f.label} ({f.id}) is required",
+                        record=record,
+                        field=f.id,
+                    )
+
+
+def _duplicate_ids(data: CohortData) -> Iterator[Finding]:
+    for sheet_id in TABLE_SHEETS:
+        seen: dict[str, Any] = {}
+        key = SHEETS_BY_ID[sheet_id].key
+        for record in data.records(sheet_id):
+            ident = record.attendance_id if sheet_id == "attendance" else record_id(record)
+            if ident is None:
+                continue
+            if ident in seen:
+                first = data.location(seen[ident], key)
+                where = f"row {first[1]}" if first[1] else "an earlier record"
+                yield data.error(
+                    "core.duplicate-id",
+                    f"{SHEETS_BY_ID[sheet_id].label}: id {ident!r} appears again (first at {where})",
+                    record=record,
+                    field=key or "participant_id",
+                )
+            else:
+                seen[ident] = record
+
+
+def _references(data: CohortData) -> Iterator[Finding]:
+    known = {
+        "hosts": {h.host_id for h in data.hosts},
+        "participants": {p.participant_id for p in data.participants},
+        "activities": {a.activity_id for a in data.activities},
+        "follow_ups": {f.follow_up_id for f in data.follow_ups},
+    }
+    for sheet_id, field_id, target in REFERENCES:
+        ids = known[target]
+        target_label = SHEETS_BY_ID[target].label
+        for record in data.records(sheet_id):
+            value = getattr(record, field_id)
+            if value is not None and value not in ids:
+                yield data.error(
+                    "core.unknown-reference",
+                    f"{field_id} {value!r} is not on the {target_label} sheet",
+                    record=record,
+                    field=field_id,
+                    subject=value if target == "participants" else None,
+                )
+
+
+def _date_ranges(data: CohortData) -> Iterator[Finding]:
+    for sheet_id, start_field, end_field in DATE_RANGES:
+        for record in data.records(sheet_id):
+            start, end = getattr(record, start_field), getattr(record, end_field)
+            if start is not None and end is not None and end < start:
+                yield data.error(
+                    "core.dates-reversed",
+                    f"{end_field} {end} is before {start_field} {start}",
+                    record=record,
+                    field=end_field,
+                )

@@ -1,0 +1,627 @@
+"""The core sheets and fields, with their labels and help in English and Japanese.
+
+This is data. The order of fields here is the order of columns in templates and exports.
+"""
+
+from __future__ import annotations
+
+from kenshu import model
+from kenshu.fields import Field, SheetSpec
+
+SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec("cohort", "Cohort", "コホート", key=None, layout="form"),
+    SheetSpec("participants", "Participants", "参加者", key="participant_id"),
+    SheetSpec("hosts", "Hosts", "受入団体", key="host_id"),
+    SheetSpec("phases", "Phases", "研修段階", key="phase_id"),
+    SheetSpec("activities", "Activities", "活動", key="activity_id"),
+    SheetSpec("follow_ups", "FollowUps", "フォローアップ", key="follow_up_id"),
+    SheetSpec("attendance", "Attendance", "出欠", key=None),
+    SheetSpec("costs", "Costs", "費用", key="cost_id"),
+    SheetSpec("settings", "Settings", "設定", key="setting", layout="table"),
+)
+SHEETS_BY_ID = {s.id: s for s in SHEETS}
+
+#: The record class behind each sheet.
+RECORDS: dict[str, type] = {
+    "cohort": model.Cohort,
+    "participants": model.Participant,
+    "hosts": model.HostBody,
+    "phases": model.Phase,
+    "activities": model.Activity,
+    "follow_ups": model.FollowUp,
+    "attendance": model.Attendance,
+    "costs": model.CostLine,
+}
+
+_GENDER_ALIASES = {
+    "female": "F",
+    "woman": "F",
+    "f": "F",
+    "女": "F",
+    "女性": "F",
+    "male": "M",
+    "man": "M",
+    "m": "M",
+    "男": "M",
+    "男性": "M",
+    "other": "X",
+    "x": "X",
+    "その他": "X",
+}
+
+
+def _f(
+    sheet: str, id: str, type: str, label: str, label_ja: str, help: str, help_ja: str = "", **kw
+):
+    return Field(
+        id=id,
+        type=type,
+        label=label,
+        label_ja=label_ja,
+        help=help,
+        help_ja=help_ja,
+        sheet=sheet,
+        source="core",
+        **kw,
+    )
+
+
+def _cohort(id, type, label, ja, help, help_ja="", **kw):
+    return _f("cohort", id, type, label, ja, help, help_ja, **kw)
+
+
+def _p(id, type, label, ja, help, help_ja="", **kw):
+    return _f("participants", id, type, label, ja, help, help_ja, **kw)
+
+
+def _h(id, type, label, ja, help, help_ja="", **kw):
+    return _f("hosts", id, type, label, ja, help, help_ja, **kw)
+
+
+COHORT_FIELDS = (
+    _cohort(
+        "programme",
+        "code",
+        "Programme",
+        "プログラム",
+        "The programme code (see `kenshu programmes`).",
+        "プログラムのコード",
+        required=True,
+    ),
+    _cohort(
+        "cohort_id",
+        "code",
+        "Cohort ID",
+        "コホートID",
+        "A stable identifier for this cohort, e.g. lgotp-2024.",
+        "このコホートの識別子",
+        required=True,
+    ),
+    _cohort(
+        "edition",
+        "integer",
+        "Edition",
+        "回次",
+        "The edition number (1st, 2nd...).",
+        "第何回か",
+        minimum=1,
+    ),
+    _cohort("title", "text", "Title", "名称", "The cohort's title.", "名称"),
+    _cohort("theme", "text", "Theme", "テーマ", "The theme of this cohort.", "テーマ"),
+    _cohort(
+        "start_date",
+        "date",
+        "Start date",
+        "開始日",
+        "First day of the programme (inclusive).",
+        "初日(この日を含む)",
+        required=True,
+    ),
+    _cohort(
+        "end_date",
+        "date",
+        "End date",
+        "終了日",
+        "Last day of the programme (inclusive).",
+        "最終日(この日を含む)",
+        required=True,
+    ),
+    _cohort(
+        "status",
+        "choice",
+        "Status",
+        "状況",
+        "Where the cohort stands.",
+        "進行状況",
+        choices=model.COHORT_STATUSES,
+    ),
+    _cohort("location", "text", "Location", "場所", "Where the programme takes place.", "実施場所"),
+    _cohort("funder", "text", "Funder", "資金提供者", "Who funds the programme.", "資金提供者"),
+    _cohort("notes", "text", "Notes", "備考", "Anything else.", "その他"),
+)
+
+PARTICIPANT_FIELDS = (
+    _p(
+        "participant_id",
+        "code",
+        "Participant ID",
+        "参加者ID",
+        "A stable identifier, unique in the cohort.",
+        "コホート内で一意の識別子",
+        required=True,
+    ),
+    _p(
+        "family_name",
+        "text",
+        "Family name",
+        "姓",
+        "Family name in Latin letters.",
+        "姓(ローマ字)",
+        sensitivity="personal",
+    ),
+    _p(
+        "given_name",
+        "text",
+        "Given name",
+        "名",
+        "Given name(s) in Latin letters.",
+        "名(ローマ字)",
+        sensitivity="personal",
+    ),
+    _p(
+        "native_name",
+        "text",
+        "Name (native script)",
+        "氏名(現地表記)",
+        "Full name in the person's own script.",
+        "本人の文字による氏名",
+        sensitivity="personal",
+    ),
+    _p(
+        "gender",
+        "choice",
+        "Gender",
+        "性別",
+        "F, M or X (female/male/other and 女/男 are accepted).",
+        "F・M・X(女・男も可)",
+        choices=model.GENDERS,
+        aliases=_GENDER_ALIASES,
+        sensitivity="personal",
+    ),
+    _p(
+        "date_of_birth",
+        "date",
+        "Date of birth",
+        "生年月日",
+        "Date of birth.",
+        "生年月日",
+        sensitivity="sensitive",
+    ),
+    _p(
+        "nationality",
+        "country",
+        "Nationality",
+        "国籍",
+        "ISO 3166-1 alpha-2 code, e.g. VN, PH, GB.",
+        "ISO 3166-1 の2文字コード(例: VN)",
+    ),
+    _p(
+        "home_country",
+        "country",
+        "Home country",
+        "出身国",
+        "Country of the home organisation (ISO code).",
+        "所属団体の国(ISOコード)",
+    ),
+    _p(
+        "home_region",
+        "text",
+        "Home region",
+        "出身地域",
+        "Province, state or prefecture of the home organisation.",
+        "所属団体の州・省・都道府県",
+    ),
+    _p(
+        "home_organisation",
+        "text",
+        "Home organisation",
+        "所属団体",
+        "The organisation the person works for.",
+        "所属団体",
+    ),
+    _p(
+        "organisation_type",
+        "choice",
+        "Organisation type",
+        "所属団体の種別",
+        "Kind of home organisation.",
+        "所属団体の種別",
+        choices=model.ORGANISATION_TYPES,
+    ),
+    _p("position", "text", "Position", "役職", "Job title.", "役職名"),
+    _p(
+        "position_level",
+        "choice",
+        "Position level",
+        "職位",
+        "Seniority of the position.",
+        "職位の区分",
+        choices=model.POSITION_LEVELS,
+    ),
+    _p(
+        "email",
+        "email",
+        "E-mail",
+        "メール",
+        "Contact e-mail address.",
+        "連絡先メールアドレス",
+        sensitivity="personal",
+    ),
+    _p(
+        "english_level",
+        "choice",
+        "English level (CEFR)",
+        "英語力(CEFR)",
+        "CEFR level A1-C2.",
+        "CEFR A1〜C2",
+        choices=model.CEFR_LEVELS,
+    ),
+    _p(
+        "japanese_level",
+        "choice",
+        "Japanese level (JLPT)",
+        "日本語力(JLPT)",
+        "JLPT level N1-N5.",
+        "日本語能力試験 N1〜N5",
+        choices=model.JLPT_LEVELS,
+    ),
+    _p(
+        "host_id",
+        "code",
+        "Host ID",
+        "受入団体ID",
+        "The host this participant is placed with (Hosts sheet).",
+        "受入団体(受入団体シートのID)",
+    ),
+    _p(
+        "arrival_date",
+        "date",
+        "Arrival date",
+        "到着日",
+        "First day in the programme (inclusive).",
+        "来日・参加初日",
+    ),
+    _p(
+        "departure_date",
+        "date",
+        "Departure date",
+        "出発日",
+        "Last day in the programme (inclusive).",
+        "離日・参加最終日",
+    ),
+    _p(
+        "status",
+        "choice",
+        "Status",
+        "状況",
+        "Where the participant stands.",
+        "参加者の状況",
+        choices=model.PARTICIPANT_STATUSES,
+    ),
+    _p("notes", "text", "Notes", "備考", "Anything else.", "その他"),
+)
+
+HOST_FIELDS = (
+    _h(
+        "host_id",
+        "code",
+        "Host ID",
+        "受入団体ID",
+        "A stable identifier, unique in the cohort.",
+        "コホート内で一意の識別子",
+        required=True,
+    ),
+    _h("name", "text", "Name", "名称", "Name in English.", "英語名"),
+    _h("name_ja", "text", "Name (Japanese)", "名称(日本語)", "Name in Japanese.", "日本語名"),
+    _h("kind", "choice", "Kind", "種別", "Kind of body.", "団体の種別", choices=model.HOST_KINDS),
+    _h("prefecture", "text", "Prefecture", "都道府県", "Prefecture it belongs to.", "所在都道府県"),
+    _h(
+        "country",
+        "country",
+        "Country",
+        "国",
+        "Country (ISO code); Japan if empty for Japanese hosts.",
+        "国(ISOコード)",
+    ),
+    _h(
+        "sister_cities",
+        "list",
+        "Sister cities",
+        "姉妹都市",
+        "Sister cities, separated by ';'.",
+        "姉妹都市(;区切り)",
+    ),
+    _h(
+        "wishes",
+        "text",
+        "Wishes",
+        "希望",
+        "What the host hopes for, free text.",
+        "受入希望(自由記述)",
+    ),
+    _h(
+        "wish_countries",
+        "country_list",
+        "Wished countries",
+        "希望国",
+        "ISO codes separated by ';'.",
+        "希望国(ISOコード、;区切り)",
+    ),
+    _h(
+        "wish_fields",
+        "list",
+        "Wished fields",
+        "希望分野",
+        "Fields of training wished, separated by ';'.",
+        "希望分野(;区切り)",
+    ),
+    _h(
+        "capacity",
+        "integer",
+        "Capacity",
+        "受入可能人数",
+        "How many participants it can take.",
+        "受入可能人数",
+        minimum=0,
+    ),
+)
+
+PHASE_FIELDS = (
+    _f(
+        "phases",
+        "phase_id",
+        "code",
+        "Phase ID",
+        "段階ID",
+        "A stable identifier.",
+        "識別子",
+        required=True,
+    ),
+    _f("phases", "kind", "code", "Kind", "種類", "The programme's phase kind.", "段階の種類"),
+    _f("phases", "title", "text", "Title", "名称", "Title.", "名称"),
+    _f("phases", "start_date", "date", "Start date", "開始日", "First day (inclusive).", "初日"),
+    _f("phases", "end_date", "date", "End date", "終了日", "Last day (inclusive).", "最終日"),
+    _f("phases", "location", "text", "Location", "場所", "Where.", "場所"),
+    _f(
+        "phases",
+        "host_id",
+        "code",
+        "Host ID",
+        "受入団体ID",
+        "Host responsible for the phase.",
+        "担当の受入団体",
+    ),
+    _f(
+        "phases",
+        "participant_id",
+        "code",
+        "Participant ID",
+        "参加者ID",
+        "Empty: the phase applies to everyone.",
+        "空欄は全員に適用",
+    ),
+)
+
+ACTIVITY_FIELDS = (
+    _f(
+        "activities",
+        "activity_id",
+        "code",
+        "Activity ID",
+        "活動ID",
+        "A stable identifier.",
+        "識別子",
+        required=True,
+    ),
+    _f(
+        "activities",
+        "kind",
+        "code",
+        "Kind",
+        "種類",
+        "Lecture, site visit, ceremony...",
+        "講義・視察・式典など",
+    ),
+    _f("activities", "date", "date", "Date", "日付", "When it takes place.", "実施日"),
+    _f("activities", "title", "text", "Title", "名称", "Title.", "名称"),
+    _f("activities", "location", "text", "Location", "場所", "Where.", "場所"),
+    _f("activities", "lecturer", "text", "Lecturer", "講師", "Who leads it.", "講師"),
+    _f(
+        "activities",
+        "attendance",
+        "integer",
+        "Attendance",
+        "参加者数",
+        "Head count, for events with an audience.",
+        "参加人数(聴衆のある催し)",
+        minimum=0,
+    ),
+)
+
+FOLLOW_UP_FIELDS = (
+    _f(
+        "follow_ups",
+        "follow_up_id",
+        "code",
+        "Follow-up ID",
+        "フォローアップID",
+        "A stable identifier.",
+        "識別子",
+        required=True,
+    ),
+    _f(
+        "follow_ups",
+        "kind",
+        "code",
+        "Kind",
+        "種類",
+        "Seminar, feedback session, reunion, report due...",
+        "セミナー・報告会など",
+    ),
+    _f(
+        "follow_ups",
+        "date",
+        "date",
+        "Date",
+        "日付",
+        "When it takes place or is due.",
+        "実施日・期限",
+    ),
+    _f("follow_ups", "location", "text", "Location", "場所", "Where.", "場所"),
+    _f(
+        "follow_ups",
+        "cohorts",
+        "list",
+        "Cohorts",
+        "対象コホート",
+        "Cohort ids it serves, separated by ';'.",
+        "対象コホートID(;区切り)",
+    ),
+)
+
+ATTENDANCE_FIELDS = (
+    _f(
+        "attendance",
+        "activity_id",
+        "code",
+        "Activity ID",
+        "活動ID",
+        "The activity (or leave empty and give a follow-up).",
+        "活動ID",
+    ),
+    _f(
+        "attendance",
+        "follow_up_id",
+        "code",
+        "Follow-up ID",
+        "フォローアップID",
+        "The follow-up (or leave empty and give an activity).",
+        "フォローアップID",
+    ),
+    _f(
+        "attendance",
+        "participant_id",
+        "code",
+        "Participant ID",
+        "参加者ID",
+        "Who.",
+        "参加者",
+        required=True,
+    ),
+    _f("attendance", "attended", "yes_no", "Attended", "出席", "yes or no.", "はい・いいえ"),
+    _f("attendance", "reason", "text", "Reason", "理由", "Reason for an absence.", "欠席理由"),
+    _f(
+        "attendance",
+        "report_submitted",
+        "yes_no",
+        "Report submitted",
+        "報告書提出",
+        "yes or no.",
+        "はい・いいえ",
+    ),
+)
+
+COST_FIELDS = (
+    _f(
+        "costs",
+        "cost_id",
+        "code",
+        "Cost ID",
+        "費用ID",
+        "A stable identifier.",
+        "識別子",
+        required=True,
+    ),
+    _f(
+        "costs",
+        "item",
+        "choice",
+        "Item",
+        "費目",
+        "What the money is for.",
+        "費目",
+        choices=model.COST_ITEMS,
+    ),
+    _f(
+        "costs",
+        "amount",
+        "number",
+        "Amount",
+        "金額",
+        "Amount in the currency given.",
+        "金額",
+        minimum=0,
+    ),
+    _f(
+        "costs",
+        "currency",
+        "code",
+        "Currency",
+        "通貨",
+        "ISO 4217 code, e.g. JPY.",
+        "通貨コード(例: JPY)",
+    ),
+    _f(
+        "costs",
+        "participant_id",
+        "code",
+        "Participant ID",
+        "参加者ID",
+        "Whom the cost is for.",
+        "対象の参加者",
+    ),
+    _f(
+        "costs",
+        "host_id",
+        "code",
+        "Host ID",
+        "受入団体ID",
+        "The host concerned.",
+        "関係する受入団体",
+    ),
+    _f("costs", "basis", "text", "Basis", "算出根拠", "How the amount was reached.", "金額の根拠"),
+)
+
+SETTINGS_FIELDS = (
+    _f(
+        "settings",
+        "setting",
+        "code",
+        "Setting",
+        "設定",
+        "A setting id (see `kenshu schema`).",
+        "設定ID",
+        required=True,
+    ),
+    _f(
+        "settings",
+        "value",
+        "text",
+        "Value",
+        "値",
+        "The value for this cohort.",
+        "このコホートでの値",
+    ),
+)
+
+CORE_FIELDS: dict[str, tuple[Field, ...]] = {
+    "cohort": COHORT_FIELDS,
+    "participants": PARTICIPANT_FIELDS,
+    "hosts": HOST_FIELDS,
+    "phases": PHASE_FIELDS,
+    "activities": ACTIVITY_FIELDS,
+    "follow_ups": FOLLOW_UP_FIELDS,
+    "attendance": ATTENDANCE_FIELDS,
+    "costs": COST_FIELDS,
+    "settings": SETTINGS_FIELDS,
+}

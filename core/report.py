@@ -1,0 +1,259 @@
+"""The report: schedule, groups, costs with payer and route, follow-ups, findings.
+
+:func:`build_report` asks the programme's plugins (through the hooks) and fills gaps with
+what the workbook gives; :func:`report_json` is the ``kenshu report --json`` shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from typing import Any
+
+from attrs import define, field
+from kenshu.dataset import inclusive_days
+from kenshu.model import (
+    ChargedCost,
+    Finding,
+    Group,
+    PlannedFollowUp,
+    PlannedPhase,
+    ReportSheet,
+)
+from kenshu.plugins import PluginRegistry
+from kenshu.validate import Validation, sort_findings
+
+
+@define
+class Report:
+    """Everything ``kenshu report`` writes."""
+
+    validation: Validation
+    summary: list[str] = field(factory=list)
+    phases: list[PlannedPhase] = field(factory=list)
+    groups: list[Group] = field(factory=list)
+    costs: list[ChargedCost] = field(factory=list)
+    follow_ups: list[PlannedFollowUp] = field(factory=list)
+    sheets: list[ReportSheet] = field(factory=list)
+    findings: list[Finding] = field(factory=list)
+
+    @property
+    def data(self):
+        return self.validation.data
+
+    @property
+    def programme_code(self) -> str | None:
+        return self.validation.data.programme_code
+
+    @property
+    def cohort_id(self) -> str | None:
+        cohort = self.validation.data.cohort
+        return cohort.cohort_id if cohort else None
+
+    def totals(self) -> list[dict[str, Any]]:
+        """Sums by payer, reimbursement route, host and currency (in that order)."""
+        sums: dict[tuple[Any, ...], float] = defaultdict(float)
+        for cost in self.costs:
+            if cost.amount is None:
+                continue
+            sums[(cost.payer, cost.reimbursement, cost.host_id, cost.currency)] += cost.amount
+        return [
+            {
+                "payer": payer,
+                "reimbursement": route,
+                "host_id": host,
+                "amount": int(total) if float(total).is_integer() else round(total, 2),
+                "currency": currency,
+            }
+            for (payer, route, host, currency), total in sorted(
+                sums.items(), key=lambda kv: tuple(str(k) for k in kv[0])
+            )
+        ]
+
+
+def build_report(validation: Validation, registry: PluginRegistry) -> Report:
+    """Compute the report for a validated cohort (also when it has errors)."""
+    data, programme, settings = validation.data, validation.programme, validation.settings
+    report = Report(validation=validation)
+    findings: list[Finding] = []
+    if data.cohort is None:
+        report.findings = validation.findings
+        report.summary = ["The cohort could not be read: see the findings."]
+        return report
+    kwargs = {"data": data, "settings": settings}
+    phases, more = registry.call("kenshu_plan_schedule", programme, **kwargs)
+    findings += more
+    report.phases = phases or [_given_phase(p) for p in data.phases if p.start_date and p.end_date]
+    groups, more = registry.call("kenshu_group_participants", programme, **kwargs)
+    findings += more
+    report.groups = groups
+    costs, more = registry.call("kenshu_cost_lines", programme, **kwargs)
+    findings += more
+    report.costs = costs or [_unassigned(c) for c in data.costs]
+    follow_ups, more = registry.call("kenshu_follow_ups", programme, **kwargs)
+    findings += more
+    report.follow_ups = follow_ups or [_given_follow_up(f, data) for f in data.follow_ups]
+    report.summary = core_summary(report)
+    sentences, more = registry.call("kenshu_report_summary", programme, report=report, **kwargs)
+    findings += more
+    report.summary.extend(sentences)
+    sheets, more = registry.call("kenshu_report_sheets", programme, report=report, **kwargs)
+    findings += more
+    report.sheets = sheets
+    report.findings = sort_findings(validation.findings + findings)
+    counts = {"error": 0, "warning": 0}
+    for f in report.findings:
+        if f.severity in counts:
+            counts[f.severity] += 1
+    report.summary.append(
+        f"Findings: {counts['error']} error(s), {counts['warning']} warning(s)"
+        + ("." if counts["error"] == 0 else "; see the Findings sheet.")
+    )
+    return report
+
+
+def core_summary(report: Report) -> list[str]:
+    data = report.data
+    cohort = data.cohort
+    programme = report.validation.programme
+    title = programme.title if programme else data.programme_code
+    lines = [
+        f"{title}: cohort {cohort.cohort_id}" + (f" ({cohort.title})" if cohort.title else "") + "."
+    ]
+    if cohort.start_date and cohort.end_date:
+        days = inclusive_days(cohort.start_date, cohort.end_date)
+        lines.append(
+            f"From {cohort.start_date.isoformat()} to {cohort.end_date.isoformat()} ({days} days, both included)."
+        )
+    if data.participants:
+        countries = {p.nationality for p in data.participants if p.nationality}
+        lines.append(
+            f"{len(data.participants)} participant(s)"
+            + (
+                f" from {len(countries)} countr{'y' if len(countries) == 1 else 'ies'}"
+                if countries
+                else ""
+            )
+            + (f", {len(data.hosts)} host(s)" if data.hosts else "")
+            + "."
+        )
+    return lines
+
+
+def _given_phase(phase) -> PlannedPhase:
+    return PlannedPhase(
+        phase_id=phase.phase_id,
+        kind=phase.kind or "phase",
+        start_date=phase.start_date,
+        end_date=phase.end_date,
+        participant_id=phase.participant_id,
+        location=phase.location,
+        host_id=phase.host_id,
+        title=phase.title,
+    )
+
+
+def _unassigned(cost) -> ChargedCost:
+    return ChargedCost(
+        item=cost.item or "other",
+        payer="unassigned",
+        amount=cost.amount,
+        currency=cost.currency,
+        participant_id=cost.participant_id,
+        host_id=cost.host_id,
+        explanation="no rule of this programme assigns a payer to this line",
+        cost_id=cost.cost_id,
+    )
+
+
+def _given_follow_up(follow_up, data) -> PlannedFollowUp:
+    return PlannedFollowUp(
+        follow_up_id=follow_up.follow_up_id,
+        kind=follow_up.kind or "follow_up",
+        date=follow_up.date,
+        location=follow_up.location,
+        participant_ids=tuple(p.participant_id for p in data.participants),
+    )
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "sheet"
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The JSON shape of ``kenshu report --json``."""
+    out: dict[str, Any] = {
+        "programme": report.programme_code,
+        "cohort_id": report.cohort_id,
+        "summary": report.summary,
+        "settings": report.validation.settings.rendered(),
+        "phases": [
+            {
+                "phase_id": p.phase_id,
+                "kind": p.kind,
+                "participant_id": p.participant_id,
+                "start_date": _iso(p.start_date),
+                "end_date": _iso(p.end_date),
+                "location": p.location,
+                "host_id": p.host_id,
+            }
+            for p in report.phases
+        ],
+        "groups": [
+            {
+                "group_id": g.group_id,
+                "kind": g.kind,
+                "participant_ids": list(g.participant_ids),
+                "explanation": g.explanation,
+            }
+            for g in report.groups
+        ],
+        "costs": [
+            {
+                "item": c.item,
+                "payer": c.payer,
+                "amount": c.amount,
+                "currency": c.currency,
+                "reimbursement": c.reimbursement,
+                "participant_id": c.participant_id,
+                "host_id": c.host_id,
+                "explanation": c.explanation,
+            }
+            for c in report.costs
+        ],
+        "totals": report.totals(),
+        "follow_ups": [
+            {
+                "follow_up_id": f.follow_up_id,
+                "kind": f.kind,
+                "date": _iso(f.date),
+                "due_from": _iso(f.due_from),
+                "due_to": _iso(f.due_to),
+                "location": f.location,
+                "participant_ids": list(f.participant_ids),
+            }
+            for f in report.follow_ups
+        ],
+        "findings": [f.as_dict() for f in report.findings],
+    }
+    for sheet in report.sheets:
+        key = sheet.key or _slug(sheet.name)
+        out.setdefault("sheets", {})[key] = {
+            "name": sheet.name,
+            "header": list(sheet.header),
+            "rows": [[_json_cell(v) for v in row] for row in sheet.rows],
+        }
+    return out
+
+
+def _json_cell(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_json_cell(v) for v in value]
+    return value

@@ -1,0 +1,266 @@
+"""Writing the report workbook (streamed with openpyxl's write-only mode)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from kenshu.atomic import atomic_path
+from kenshu.report import Report
+from kenshu.workbook.export import safe_row, text_cell
+
+_TITLES = {
+    "en": {
+        "Summary": "Summary",
+        "Schedule": "Schedule",
+        "Participants": "Participants",
+        "Classes": "Classes",
+        "Costs": "Costs",
+        "Totals": "Totals",
+        "FollowUps": "FollowUps",
+        "Findings": "Findings",
+    },
+    "ja": {
+        "Summary": "概要",
+        "Schedule": "日程",
+        "Participants": "参加者",
+        "Classes": "クラス",
+        "Costs": "費用",
+        "Totals": "費用合計",
+        "FollowUps": "フォローアップ",
+        "Findings": "指摘事項",
+    },
+}
+
+
+def write_report_workbook(path: str | Path, report: Report, lang: str = "en") -> None:
+    """Write the report at ``path`` atomically."""
+    import openpyxl
+
+    titles = _TITLES.get(lang, _TITLES["en"])
+    wb = openpyxl.Workbook(write_only=True)
+    data = report.data
+
+    _sheet(wb, titles["Summary"], ["summary"], [[line] for line in report.summary], widths=[110])
+    settings = report.validation.settings
+    ws = wb.create_sheet(f"{titles['Summary']} settings" if lang == "en" else "設定値")
+    _rows(
+        ws,
+        ["setting", "value", "origin", "help"],
+        [
+            [
+                key,
+                _cell(settings.declared[key].render(value)),
+                settings.origins.get(key),
+                settings.declared[key].help,
+            ]
+            for key, value in settings.items()
+        ],
+        widths=[28, 16, 14, 90],
+    )
+
+    _sheet(
+        wb,
+        titles["Schedule"],
+        [
+            "phase_id",
+            "kind",
+            "participant_id",
+            "start_date",
+            "end_date",
+            "days",
+            "location",
+            "host_id",
+            "title",
+        ],
+        [
+            [
+                p.phase_id,
+                p.kind,
+                p.participant_id or "(all)",
+                p.start_date,
+                p.end_date,
+                (p.end_date - p.start_date).days + 1,
+                p.location,
+                p.host_id,
+                p.title,
+            ]
+            for p in report.phases
+        ],
+        widths=[26, 22, 16, 12, 12, 6, 28, 14, 40],
+    )
+    group_of: dict[str, list[str]] = {}
+    for group in report.groups:
+        for pid in group.participant_ids:
+            group_of.setdefault(pid, []).append(group.group_id)
+    per_subject = Counter((f.subject, f.severity) for f in report.findings if f.subject)
+    _sheet(
+        wb,
+        titles["Participants"],
+        [
+            "participant_id",
+            "family_name",
+            "given_name",
+            "native_name",
+            "nationality",
+            "home_organisation",
+            "host_id",
+            "arrival_date",
+            "departure_date",
+            "groups",
+            "status",
+            "errors",
+            "warnings",
+        ],
+        [
+            [
+                p.participant_id,
+                p.family_name,
+                p.given_name,
+                p.native_name,
+                p.nationality,
+                p.home_organisation,
+                p.host_id,
+                p.arrival_date,
+                p.departure_date,
+                "; ".join(group_of.get(p.participant_id, [])),
+                p.status,
+                per_subject.get((p.participant_id, "error"), 0),
+                per_subject.get((p.participant_id, "warning"), 0),
+            ]
+            for p in data.participants
+        ],
+        widths=[16, 16, 16, 18, 10, 30, 14, 12, 12, 16, 12, 8, 8],
+    )
+    if report.groups:
+        _sheet(
+            wb,
+            titles["Classes"],
+            ["group_id", "kind", "size", "participant_ids", "explanation"],
+            [
+                [
+                    g.group_id,
+                    g.kind,
+                    len(g.participant_ids),
+                    "; ".join(g.participant_ids),
+                    g.explanation,
+                ]
+                for g in report.groups
+            ],
+            widths=[16, 14, 6, 60, 80],
+        )
+    _sheet(
+        wb,
+        titles["Costs"],
+        [
+            "cost_id",
+            "item",
+            "payer",
+            "amount",
+            "currency",
+            "reimbursement",
+            "participant_id",
+            "host_id",
+            "explanation",
+        ],
+        [
+            [
+                c.cost_id,
+                c.item,
+                c.payer,
+                c.amount,
+                c.currency,
+                c.reimbursement,
+                c.participant_id,
+                c.host_id,
+                c.explanation,
+            ]
+            for c in report.costs
+        ],
+        widths=[12, 16, 22, 12, 8, 30, 14, 14, 90],
+    )
+    _sheet(
+        wb,
+        titles["Totals"],
+        ["payer", "reimbursement", "host_id", "amount", "currency"],
+        [
+            [t["payer"], t["reimbursement"], t["host_id"], t["amount"], t["currency"]]
+            for t in report.totals()
+        ],
+        widths=[22, 30, 14, 14, 8],
+    )
+    _sheet(
+        wb,
+        titles["FollowUps"],
+        [
+            "follow_up_id",
+            "kind",
+            "date",
+            "due_from",
+            "due_to",
+            "location",
+            "planned",
+            "participant_ids",
+        ],
+        [
+            [
+                f.follow_up_id,
+                f.kind,
+                f.date,
+                f.due_from,
+                f.due_to,
+                f.location,
+                "yes" if f.planned else "no",
+                "; ".join(f.participant_ids),
+            ]
+            for f in report.follow_ups
+        ],
+        widths=[20, 20, 12, 12, 12, 24, 8, 60],
+    )
+    for extra in report.sheets:
+        _sheet(wb, extra.name[:31], list(extra.header), [list(r) for r in extra.rows])
+    _sheet(
+        wb,
+        titles["Findings"],
+        ["severity", "code", "message", "sheet", "row", "column", "cell", "subject", "source"],
+        [
+            [f.severity, f.code, f.message, f.sheet, f.row, f.column, f.cell, f.subject, f.source]
+            for f in report.findings
+        ],
+        widths=[9, 30, 90, 14, 6, 6, 8, 16, 12],
+    )
+    with atomic_path(path) as temporary:
+        wb.save(temporary)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def _sheet(
+    wb: Any, title: str, header: list[str], rows: list[list[Any]], widths: list[int] | None = None
+) -> None:
+    ws = wb.create_sheet(title)
+    _rows(ws, header, rows, widths)
+
+
+def _rows(
+    ws: Any, header: list[str], rows: list[list[Any]], widths: list[int] | None = None
+) -> None:
+    from kenshu.workbook.cells import column_letter
+    from openpyxl.styles import Font
+
+    for index, width in enumerate(widths or [], start=1):
+        ws.column_dimensions[column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    cells = []
+    for name in header:
+        cell = text_cell(ws, name)
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    ws.append(cells)
+    for row in rows:
+        ws.append(safe_row(ws, row))

@@ -1,0 +1,301 @@
+"""Turning cell values into typed field values.
+
+Each field type has a converter ``(value) -> value`` that raises :class:`CellProblem` with
+a readable reason. Converters are chosen once per column (:func:`converter_for`), so the
+per-cell cost stays small. Text is NFKC-normalised where it is a code, a number or a date
+(full-width digits and letters become half-width); free text is kept as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from kenshu.fields import Field
+
+
+class CellProblem(ValueError):
+    """A cell value that does not fit its field; the message says what was expected."""
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's leap-year bug absorbed)
+_MAX_SERIAL = 2_958_465  # 9999-12-31
+_DATE_TEXT = re.compile(
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_DATE_TEXT_JA = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+YES = frozenset({"yes", "y", "true", "1", "はい", "有", "あり", "○", "〇", "済"})
+NO = frozenset({"no", "n", "false", "0", "いいえ", "無", "なし", "×", "未"})
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def to_text(value: Any) -> str:
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise _Empty
+        return text
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_code(value: Any) -> str:
+    return _nfkc(to_text(value))
+
+
+def to_integer(value: Any) -> int:
+    if isinstance(value, bool):
+        raise CellProblem("expected a whole number, got yes/no")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise CellProblem(f"expected a whole number, got {value}")
+    if isinstance(value, str):
+        text = _nfkc(value).replace(",", "")
+        try:
+            number = float(text)
+        except ValueError:
+            raise CellProblem(f"expected a whole number, got {value!r}") from None
+        if number.is_integer():
+            return int(number)
+        raise CellProblem(f"expected a whole number, got {value!r}")
+    raise CellProblem(f"expected a whole number, got {type(value).__name__}")
+
+
+def to_number(value: Any) -> int | float:
+    if isinstance(value, bool):
+        raise CellProblem("expected a number, got yes/no")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, str):
+        text = _nfkc(value).replace(",", "")
+        try:
+            number = float(text)
+        except ValueError:
+            raise CellProblem(f"expected a number, got {value!r}") from None
+        return int(number) if number.is_integer() else number
+    raise CellProblem(f"expected a number, got {type(value).__name__}")
+
+
+def to_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value <= _MAX_SERIAL and float(value).is_integer():
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise CellProblem(f"expected a date, got the number {value}")
+    if isinstance(value, str):
+        text = _nfkc(value)
+        match = _DATE_TEXT.match(text) or _DATE_TEXT_JA.match(text)
+        if match:
+            try:
+                return dt.date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                raise CellProblem(f"{value!r} is not a real date") from None
+        raise CellProblem(f"expected a date (YYYY-MM-DD), got {value!r}")
+    raise CellProblem(f"expected a date, got {type(value).__name__}")
+
+
+def to_yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _nfkc(to_text(value)).casefold()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise CellProblem(f"expected yes or no, got {value!r}")
+
+
+def to_list(value: Any) -> tuple[str, ...]:
+    text = to_text(value).replace("；", ";")
+    return tuple(part.strip() for part in text.split(";") if part.strip())
+
+
+def to_email(value: Any) -> str:
+    text = _nfkc(to_text(value))
+    if not _EMAIL.match(text):
+        raise CellProblem(f"{value!r} is not an e-mail address")
+    return text
+
+
+def _choice_key(text: str) -> str:
+    return re.sub(r"[\s\-]+", "_", _nfkc(text).casefold())
+
+
+def choice_converter(field: Field) -> Callable[[Any], str]:
+    lookup = {_choice_key(choice): choice for choice in field.choices}
+    lookup.update({_choice_key(alias): choice for alias, choice in field.aliases.items()})
+    expected = ", ".join(field.choices)
+
+    def convert(value: Any) -> str:
+        text = to_text(value)
+        try:
+            return lookup[_choice_key(text)]
+        except KeyError:
+            raise CellProblem(f"{text!r} is not one of: {expected}") from None
+
+    return convert
+
+
+def to_country(value: Any) -> str:
+    text = to_code(value)
+    code = country_code(text)
+    if code is None:
+        raise CellProblem(f"{text!r} is not an ISO 3166-1 country code or country name")
+    return code
+
+
+def to_country_list(value: Any) -> tuple[str, ...]:
+    return tuple(to_country(part) for part in to_list(value))
+
+
+# Common English names that differ from ISO's short names.
+_COUNTRY_ALIASES = {
+    "uk": "GB",
+    "unitedkingdom": "GB",
+    "greatbritain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northernireland": "GB",
+    "vietnam": "VN",
+    "southkorea": "KR",
+    "korea": "KR",
+    "republicofkorea": "KR",
+    "russia": "RU",
+    "laos": "LA",
+    "turkey": "TR",
+    "türkiye": "TR",
+    "usa": "US",
+    "unitedstates": "US",
+    "bolivia": "BO",
+    "venezuela": "VE",
+    "iran": "IR",
+    "tanzania": "TZ",
+    "ireland": "IE",
+    "republicofireland": "IE",
+    "czechrepublic": "CZ",
+    "dominicanrepublic": "DO",
+    "日本": "JP",
+    "ベトナム": "VN",
+    "フィリピン": "PH",
+    "中国": "CN",
+    "韓国": "KR",
+    "イギリス": "GB",
+    "英国": "GB",
+    "ブラジル": "BR",
+    "タイ": "TH",
+    "インドネシア": "ID",
+}
+
+
+def _country_key(text: str) -> str:
+    return re.sub(r"[\s\-'.,]+", "", _nfkc(text).casefold())
+
+
+@lru_cache(maxsize=1)
+def _country_table() -> dict[str, str]:
+    import pycountry
+
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            name = getattr(country, attribute, None)
+            if name:
+                table[_country_key(name)] = country.alpha_2
+        table[country.alpha_3.casefold()] = country.alpha_2
+    table.update(_COUNTRY_ALIASES)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _alpha2() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+def country_code(text: str) -> str | None:
+    """An ISO 3166-1 alpha-2 code for a code or an English (or common Japanese) name."""
+    if len(text) == 2 and text.upper() in _alpha2():
+        return text.upper()
+    return _country_table().get(_country_key(text))
+
+
+def is_country_code(code: str) -> bool:
+    """True for an assigned ISO 3166-1 alpha-2 code."""
+    return code in _alpha2()
+
+
+class _EmptyType(Exception):
+    """Raised by converters for a blank text cell: the field is empty, not invalid."""
+
+
+_Empty = _EmptyType()
+
+_BY_TYPE: dict[str, Callable[[Any], Any]] = {
+    "text": to_text,
+    "code": to_code,
+    "integer": to_integer,
+    "number": to_number,
+    "date": to_date,
+    "yes_no": to_yes_no,
+    "list": to_list,
+    "country": to_country,
+    "country_list": to_country_list,
+    "email": to_email,
+}
+
+
+def converter_for(field: Field) -> Callable[[Any], Any]:
+    """The converter for ``field``, with its bounds checked."""
+    base = choice_converter(field) if field.type == "choice" else _BY_TYPE[field.type]
+    if field.minimum is None and field.maximum is None:
+        return base
+    low, high = field.minimum, field.maximum
+
+    def bounded(value: Any) -> Any:
+        number = base(value)
+        if low is not None and number < low:
+            raise CellProblem(f"{number} is below the minimum {low:g}")
+        if high is not None and number > high:
+            raise CellProblem(f"{number} is above the maximum {high:g}")
+        return number
+
+    return bounded
+
+
+def convert(field_converter: Callable[[Any], Any], value: Any) -> tuple[Any, str | None]:
+    """``(typed value or None, problem or None)``; a blank cell is ``(None, None)``."""
+    if value is None:
+        return None, None
+    try:
+        return field_converter(value), None
+    except _EmptyType:
+        return None, None
+    except CellProblem as exc:
+        return None, str(exc)
+
+
+EmptyCell = _EmptyType

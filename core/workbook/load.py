@@ -1,0 +1,484 @@
+"""Reading a cohort workbook into :class:`~kenshu.dataset.CohortData` and findings.
+
+Sheets are found by name in any supported language (or their ids), else by content; the
+header row is the row among the first :data:`HEADER_SEARCH_ROWS` that best matches the
+sheet's labels or field ids, ignoring case, spacing and full-width forms. Reading stops at
+the last non-empty row. Unknown columns and sheets are kept; a cell that cannot be
+converted is kept verbatim in the record's ``invalid`` and reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kenshu.catalogue import RECORDS, SHEETS, SHEETS_BY_ID
+from kenshu.dataset import CohortData, RawSheet, SheetLayout
+from kenshu.model import Cohort, Finding
+from kenshu.workbook.cells import column_letter, normalise_label
+from kenshu.workbook.convert import convert, converter_for
+from kenshu.workbook.engines import ReadError, SheetInfo, open_workbook
+from kenshu.workbook.safety import Limits, check_file
+
+if TYPE_CHECKING:
+    from kenshu.plugins import PluginRegistry
+    from kenshu.schema import Schema
+
+HEADER_SEARCH_ROWS = 30
+METADATA_SHEET = "_kenshu"
+LISTS_SHEET = "_kenshu_lists"
+_FORM_HEADER_WORDS = {
+    normalise_label(w) for w in ("field", "value", "項目", "値", "setting", "設定")
+}
+_SHEET_NAMES = {
+    normalise_label(text): spec.id
+    for spec in SHEETS
+    for text in (spec.label, spec.label_ja, spec.id)
+}
+
+
+def read_workbook(
+    path: str | Path,
+    registry: PluginRegistry,
+    *,
+    engine: str | None = None,
+    limits: Limits | None = None,
+) -> tuple[CohortData, list[Finding], Schema]:
+    """Read ``path``; returns the records, the reading findings and the schema used.
+
+    Raises :class:`~kenshu.workbook.engines.ReadError` for a file that cannot be read at all.
+    """
+    limits = limits or Limits()
+    check_file(path, limits)
+    book = open_workbook(path, engine)
+    try:
+        return _Reader(Path(path), book, registry, limits).read()
+    finally:
+        book.close()
+
+
+class _Reader:
+    def __init__(self, path: Path, book: Any, registry: PluginRegistry, limits: Limits) -> None:
+        self.path = path
+        self.book = book
+        self.registry = registry
+        self.limits = limits
+        self.findings: list[Finding] = []
+        self.data = CohortData(path=str(path))
+
+    # -- the whole workbook -----------------------------------------------------
+
+    def read(self) -> tuple[CohortData, list[Finding], Schema]:
+        sheets = self.book.sheets()
+        assigned: dict[str, SheetInfo] = {}
+        leftovers: list[SheetInfo] = []
+        for info in sheets:
+            if info.name == METADATA_SHEET:
+                self.data.metadata = self._read_metadata(info.name)
+                continue
+            if info.name == LISTS_SHEET:
+                continue  # our own dropdown lists; regenerated on export
+            sheet_id = _SHEET_NAMES.get(normalise_label(info.name))
+            if sheet_id and sheet_id not in assigned:
+                assigned[sheet_id] = info
+            else:
+                leftovers.append(info)
+
+        raw_leftovers = {info.name: self._materialise(info.name) for info in leftovers}
+        # Sheets not found by name may be found by content (a renamed or translated sheet).
+        core_schema = self.registry.schema(None)
+        for info in leftovers:
+            rows = raw_leftovers[info.name]
+            for spec in SHEETS:
+                if spec.id in assigned or spec.layout != "table" or spec.key is None:
+                    continue
+                if _find_header(iter(rows), core_schema, spec.id, require_key=True)[0] is not None:
+                    assigned[spec.id] = info
+                    break
+
+        self._cohort_raw = []
+        if "cohort" in assigned:
+            self._read_cohort_rows(assigned["cohort"].name)
+        else:
+            self.findings.append(
+                Finding(
+                    code="core.missing-sheet",
+                    severity="error",
+                    message=f"{self.path.name}: no Cohort sheet (named Cohort or コホート); "
+                    "every cohort workbook needs one",
+                    sheet="Cohort",
+                )
+            )
+        code = self.data.metadata.get("programme") or self._raw_programme()
+        programme = self.registry.programme(str(code) if code else None)
+        schema = self.registry.schema(programme)
+        if "cohort" in assigned:
+            self._build_cohort(schema)
+
+        for spec in SHEETS:
+            if spec.id == "cohort" or spec.id not in assigned:
+                continue
+            name = assigned[spec.id].name
+            rows = iter(raw_leftovers[name]) if name in raw_leftovers else self._rows(name)
+            if spec.id == "settings":
+                self._read_settings(name, rows, schema)
+            else:
+                self._read_table(spec.id, name, rows, schema)
+
+        used = {info.name for info in assigned.values()}
+        for info in leftovers:
+            if info.name not in used:
+                self.data.unknown_sheets.append(
+                    RawSheet(info.name, raw_leftovers[info.name], hidden=info.hidden)
+                )
+        return self.data, self.findings, schema
+
+    def _rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
+        limit = self.limits.max_rows_per_sheet
+        for number, values in self.book.rows(sheet):
+            if number > limit:
+                raise ReadError(
+                    self.path,
+                    f"sheet {sheet!r} has more than {limit} rows, over the limit "
+                    f"max_rows_per_sheet={limit} (raise it with --set max_rows_per_sheet=N "
+                    "if the file is trusted)",
+                    "limit.rows-per-sheet",
+                )
+            yield number, values
+
+    def _materialise(self, sheet: str) -> list[tuple[int, list[Any]]]:
+        return [(n, _trim(v)) for n, v in self._rows(sheet) if any(c is not None for c in v)]
+
+    def _read_metadata(self, sheet: str) -> dict[str, Any]:
+        meta: dict[str, Any] = {}
+        for _, values in self._rows(sheet):
+            if len(values) >= 2 and isinstance(values[0], str) and values[1] is not None:
+                meta[values[0].strip()] = values[1]
+        return meta
+
+    # -- the Cohort sheet (field | value) ----------------------------------------
+
+    def _read_cohort_rows(self, sheet: str) -> None:
+        """Collect the Cohort sheet's (row, label, value) triples; built later, once the
+        programme and so its plugin fields are known."""
+        index = self.registry.schema(None).label_index("cohort")
+        self._cohort_sheet = sheet
+        self._cohort_raw: list[tuple[int, str, Any]] = []
+        self.data.layouts["cohort"] = SheetLayout(name=sheet)
+        label_col: int | None = None
+        for number, values in self._rows(sheet):
+            if label_col is None:
+                for col, cell in enumerate(values):
+                    if isinstance(cell, str) and normalise_label(cell) in index:
+                        label_col = col
+                        break
+                if label_col is None:
+                    continue
+            label = values[label_col] if label_col < len(values) else None
+            value = values[label_col + 1] if label_col + 1 < len(values) else None
+            label_text = "" if label is None else str(label).strip()
+            if (label is None and value is None) or normalise_label(
+                label_text
+            ) in _FORM_HEADER_WORDS:
+                continue
+            self._cohort_raw.append((number, label_text, value))
+            if any(c is not None for c in values[label_col + 2 :]):
+                self.findings.append(
+                    self._finding(
+                        "core.cohort-extra-cells",
+                        "warning",
+                        f"cells right of the value in row {number} are not read; "
+                        "keep one value per row",
+                        sheet,
+                        number,
+                        label_col + 3,
+                    )
+                )
+        self._cohort_value_col = (label_col or 0) + 2
+
+    def _raw_programme(self) -> str | None:
+        index = self.registry.schema(None).label_index("cohort")
+        for _, label, value in self._cohort_raw:
+            if index.get(normalise_label(label)) == "programme" and value is not None:
+                return str(value).strip()
+        return None
+
+    def _build_cohort(self, schema: Schema) -> None:
+        index = schema.label_index("cohort")
+        values: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        unknown: dict[str, Any] = {}
+        invalid: dict[str, Any] = {}
+        col = self._cohort_value_col
+        for number, label, raw in self._cohort_raw:
+            field_id = index.get(normalise_label(label)) if label else None
+            if field_id is None:
+                unknown[label or f"(row {number})"] = raw
+                continue
+            f = schema.field("cohort", field_id)
+            self.data.remember_cohort_row(field_id, number)
+            value, problem = convert(converter_for(f), raw)
+            if problem:
+                invalid[field_id] = raw
+                self.findings.append(
+                    self._finding(
+                        "core.invalid-value",
+                        "error",
+                        f"{f.label}: {problem}",
+                        self._cohort_sheet,
+                        number,
+                        col,
+                        field_id=field_id,
+                    )
+                )
+            elif value is not None:
+                (values if f.source == "core" else extra)[field_id] = value
+        self.data.layouts["cohort"].columns = {"value": col}
+        missing = [k for k in ("programme", "cohort_id") if k not in values]
+        for field_id in missing:
+            if field_id not in invalid:
+                self.findings.append(
+                    Finding(
+                        code="core.missing-required",
+                        severity="error",
+                        message=f"the Cohort sheet has no {field_id} (required)",
+                        sheet=self._cohort_sheet,
+                        field_id=field_id,
+                    )
+                )
+        if missing:
+            # Without its identity the cohort cannot be a record; keep what was there.
+            self.data.cohort_fallback = {**values, **extra, **unknown, **invalid}
+            return
+        self.data.cohort = Cohort(**values, extra=extra, unknown=unknown, invalid=invalid)
+
+    # -- the Settings sheet --------------------------------------------------------
+
+    def _read_settings(
+        self, sheet: str, rows: Iterator[tuple[int, list[Any]]], schema: Schema
+    ) -> None:
+        header, buffered = _find_header(rows, schema, "settings", require_key=True)
+        if header is None:
+            self.findings.append(
+                Finding(
+                    code="core.no-header",
+                    severity="warning",
+                    message="the Settings sheet has no Setting / Value header; not read",
+                    sheet=sheet,
+                )
+            )
+            return
+        number, columns = header
+        key_col, value_col = columns.get("setting"), columns.get("value")
+        self.data.layouts["settings"] = SheetLayout(
+            name=sheet, header_row=number, columns={k: v + 1 for k, v in columns.items()}
+        )
+        for row_number, values in _chain([(n, v) for n, v in buffered if n > number], rows):
+            key = values[key_col] if key_col is not None and key_col < len(values) else None
+            value = values[value_col] if value_col is not None and value_col < len(values) else None
+            if key is None:
+                continue
+            self.data.settings[str(key).strip()] = value
+            self.data.settings_rows[str(key).strip()] = row_number
+
+    # -- table sheets ------------------------------------------------------------
+
+    def _read_table(
+        self, sheet_id: str, sheet: str, rows: Iterator[tuple[int, list[Any]]], schema: Schema
+    ) -> None:
+        spec = SHEETS_BY_ID[sheet_id]
+        header, buffered = _find_header(rows, schema, sheet_id, require_key=spec.key is not None)
+        if header is None:
+            if any(any(c is not None for c in v) for _, v in buffered):
+                self.findings.append(
+                    Finding(
+                        code="core.no-header",
+                        severity="error",
+                        message=f"no header row found in the first {HEADER_SEARCH_ROWS} rows of "
+                        f"{sheet!r} (expected labels such as {_example_labels(schema, sheet_id)}); "
+                        "the sheet is kept as it is but not read",
+                        sheet=sheet,
+                    )
+                )
+                self.data.unknown_sheets.append(
+                    RawSheet(
+                        sheet,
+                        [(n, _trim(v)) for n, v in buffered]
+                        + [(n, _trim(v)) for n, v in rows if any(c is not None for c in v)],
+                    )
+                )
+            return
+        header_row, columns = header
+        header_cells = buffered[[n for n, _ in buffered].index(header_row)][1] if buffered else []
+        layout = SheetLayout(
+            name=sheet, header_row=header_row, columns={k: v + 1 for k, v in columns.items()}
+        )
+        self.data.layouts[sheet_id] = layout
+        record_cls = RECORDS[sheet_id]
+        key = spec.key
+        plan: list[tuple[int, str, Callable[[Any], Any], bool, str]] = []
+        for field_id, col in columns.items():
+            f = schema.field(sheet_id, field_id)
+            plan.append((col, field_id, converter_for(f), f.source == "core", f.label))
+        unknown_plan: list[tuple[int, str]] = []
+        known_cols = set(columns.values())
+        for col, cell in enumerate(header_cells):
+            if col not in known_cols and cell is not None:
+                unknown_plan.append((col, str(cell).strip()))
+        headers_seen = {h for _, h in unknown_plan}
+        self.data.unknown_columns[sheet_id] = [h for _, h in unknown_plan]
+        records = self.data.records(sheet_id)
+        after_header = [(n, v) for n, v in buffered if n > header_row]
+        width = len(header_cells)
+        for number, values in _chain(after_header, rows):
+            if not any(c is not None for c in values):
+                continue
+            core_values: dict[str, Any] = {}
+            extra: dict[str, Any] = {}
+            invalid: dict[str, Any] = {}
+            for col, field_id, conv, is_core, label in plan:
+                raw = values[col] if col < len(values) else None
+                if raw is None:
+                    continue
+                value, problem = convert(conv, raw)
+                if problem is not None:
+                    invalid[field_id] = raw
+                    self.findings.append(
+                        self._finding(
+                            "core.invalid-value",
+                            "error",
+                            f"{label}: {problem}",
+                            sheet,
+                            number,
+                            col + 1,
+                            field_id=field_id,
+                        )
+                    )
+                elif value is not None:
+                    if is_core:
+                        core_values[field_id] = value
+                    else:
+                        extra[field_id] = value
+            unknown = {
+                h: values[c] for c, h in unknown_plan if c < len(values) and values[c] is not None
+            }
+            if len(values) > width:
+                for col in range(width, len(values)):
+                    if values[col] is not None:
+                        heading = f"(column {column_letter(col + 1)})"
+                        unknown[heading] = values[col]
+                        if heading not in headers_seen:
+                            headers_seen.add(heading)
+                            self.data.unknown_columns[sheet_id].append(heading)
+            if key is not None and key not in core_values:
+                if key in invalid:
+                    core_values[key] = str(invalid.pop(key))
+                else:
+                    self.findings.append(
+                        self._finding(
+                            "core.missing-id",
+                            "error",
+                            f"row {number} has no {SHEETS_BY_ID[sheet_id].label} id ({key}); "
+                            "the row is kept but cannot be checked",
+                            sheet,
+                            number,
+                            columns[key] + 1,
+                            field_id=key,
+                        )
+                    )
+                    self._keep_unkeyed(sheet_id, core_values, extra, invalid, unknown)
+                    continue
+            if sheet_id == "attendance" and "participant_id" not in core_values:
+                self.findings.append(
+                    self._finding(
+                        "core.missing-id",
+                        "error",
+                        f"row {number} names no participant",
+                        sheet,
+                        number,
+                        (columns.get("participant_id", 0)) + 1,
+                        field_id="participant_id",
+                    )
+                )
+                self._keep_unkeyed(sheet_id, core_values, extra, invalid, unknown)
+                continue
+            record = record_cls(**core_values, extra=extra, unknown=unknown, invalid=invalid)
+            records.append(record)
+            self.data.remember_row(record, sheet_id, number)
+
+    def _keep_unkeyed(self, sheet_id: str, *parts: dict[str, Any]) -> None:
+        """A row without its id cannot be a record; keep its cells to write them back."""
+        row: dict[str, Any] = {}
+        for part in parts:
+            row.update(part)
+        self.data.unkeyed_rows.setdefault(sheet_id, []).append(row)
+
+    def _finding(
+        self,
+        code: str,
+        severity: str,
+        message: str,
+        sheet: str,
+        row: int | None,
+        col: int | None,
+        *,
+        field_id: str | None = None,
+        subject: str | None = None,
+    ) -> Finding:
+        column = column_letter(col) if col else None
+        return Finding(
+            code=code,
+            severity=severity,
+            message=message,
+            sheet=sheet,
+            row=row,
+            column=column,
+            cell=f"{column}{row}" if column and row else None,
+            subject=subject,
+            field_id=field_id,
+        )
+
+
+def _find_header(
+    rows: Iterator[tuple[int, list[Any]]], schema: Schema, sheet_id: str, *, require_key: bool
+) -> tuple[tuple[int, dict[str, int]] | None, list[tuple[int, list[Any]]]]:
+    """Find the header among the first rows; returns ``((row, {field: col}), buffered rows)``."""
+    index = schema.label_index(sheet_id)
+    key = SHEETS_BY_ID[sheet_id].key
+    buffered: list[tuple[int, list[Any]]] = []
+    best: tuple[int, dict[str, int]] | None = None
+    best_score = 0
+    for number, values in rows:
+        buffered.append((number, values))
+        columns: dict[str, int] = {}
+        for col, cell in enumerate(values):
+            if isinstance(cell, str):
+                field_id = index.get(normalise_label(cell))
+                if field_id is not None and field_id not in columns:
+                    columns[field_id] = col
+        score = len(columns)
+        has_key = key is None or key in columns
+        enough = score >= 2 or (key is not None and key in columns)
+        if (has_key or not require_key) and enough and score > best_score:
+            best, best_score = (number, columns), score
+        if len(buffered) >= HEADER_SEARCH_ROWS:
+            break
+    return best, buffered
+
+
+def _chain(first: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]):
+    yield from first
+    yield from rest
+
+
+def _trim(values: list[Any]) -> list[Any]:
+    end = len(values)
+    while end and values[end - 1] is None:
+        end -= 1
+    return values[:end]
+
+
+def _example_labels(schema: Schema, sheet_id: str) -> str:
+    fields = schema.fields.get(sheet_id, ())[:3]
+    return ", ".join(repr(f.label) for f in fields)

@@ -1,0 +1,92 @@
+"""JIAM Japanese classes: by placement-test score, 6-8 people a class.
+
+Rule: the fewest classes with every size within the bounds, sizes as even as possible;
+where no such split exists, the split with the least total distance outside the bounds,
+ties to fewer classes, with a warning. Larger classes come first (highest scores).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kenshu import CohortData, Finding, Group, Participant, Settings
+
+
+def even_sizes(total: int, classes: int) -> list[int]:
+    """``total`` split into ``classes`` sizes as even as possible, larger first."""
+    base, extra = divmod(total, classes)
+    return [base + 1] * extra + [base] * (classes - extra)
+
+
+def distance(sizes: list[int], low: int, high: int) -> int:
+    """How far the sizes fall outside ``low``..``high``, all classes together."""
+    return sum(max(low - s, 0) + max(s - high, 0) for s in sizes)
+
+
+def split_sizes(total: int, low: int = 6, high: int = 8) -> tuple[list[int], bool]:
+    """Class sizes for ``total`` people, and whether every size is within the bounds."""
+    if total <= 0:
+        return [], True
+    best: list[int] | None = None
+    best_distance = None
+    for classes in range(1, total + 1):
+        sizes = even_sizes(total, classes)
+        gap = distance(sizes, low, high)
+        if gap == 0:
+            return sizes, True
+        if best_distance is None or gap < best_distance:
+            best, best_distance = sizes, gap
+        if min(sizes) < low and classes * low > total:
+            # more classes only make each class smaller and further from the bounds
+            break
+    assert best is not None
+    return best, False
+
+
+def ranked(participants: list[Participant]) -> list[Participant]:
+    """Highest score first; ties broken by participant id (deterministic)."""
+    scored = [p for p in participants if p.extra.get("placement_test_score") is not None]
+    return sorted(scored, key=lambda p: (-p.extra["placement_test_score"], p.participant_id))
+
+
+def group(data: CohortData, settings: Settings) -> Iterator[Group | Finding]:
+    low, high = settings["class_min_size"], settings["class_max_size"]
+    active = [p for p in data.participants if p.status not in ("withdrawn", "rejected")]
+    order = ranked(active)
+    for p in active:
+        if p.extra.get("placement_test_score") is None:
+            yield data.warning(
+                "lgotp.no-placement-score",
+                "no placement test score: not placed in a JIAM class",
+                record=p,
+                field="placement_test_score",
+            )
+    sizes, within = split_sizes(len(order), low, high)
+    plan = "+".join(map(str, sizes))
+    if within:
+        why = (
+            f"{len(order)} trainees in {len(sizes)} class(es) of {plan}: the fewest classes with "
+            f"every size within {low}-{high}, as even as possible"
+        )
+    else:
+        why = (
+            f"{len(order)} trainees cannot be split into classes of {low}-{high}; {plan} is the "
+            "split closest to the rule (fewest classes on a tie)"
+        )
+        yield data.warning(
+            "lgotp.class-size",
+            f"JIAM classes {plan} fall outside {low}-{high} people a class ({len(order)} trainees)",
+            sheet="participants",
+        )
+    start = 0
+    for number, size in enumerate(sizes, start=1):
+        members = order[start : start + size]
+        start += size
+        top = members[0].extra["placement_test_score"]
+        bottom = members[-1].extra["placement_test_score"]
+        yield Group(
+            group_id=f"jiam-class-{number}",
+            kind="jiam_class",
+            participant_ids=tuple(p.participant_id for p in members),
+            explanation=f"class {number} of {len(sizes)}, placement scores {top}-{bottom}; {why}",
+        )

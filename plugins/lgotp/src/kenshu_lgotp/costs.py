@@ -1,0 +1,80 @@
+"""Who pays: the host bears the trainee's costs and is reimbursed through the local
+allocation tax, ordinary for prefectures and special for designated cities and
+municipalities."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kenshu import ChargedCost, CohortData, Finding, Settings
+
+ORDINARY = "ordinary_local_allocation_tax"
+SPECIAL = "special_local_allocation_tax"
+
+
+def route_for(kind: str | None, settings: Settings) -> str | None:
+    """The reimbursement route for a host kind, or None when no rule covers it."""
+    if kind in settings["ordinary_lat_host_kinds"]:
+        return ORDINARY
+    if kind in settings["special_lat_host_kinds"]:
+        return SPECIAL
+    return None
+
+
+def charge(data: CohortData, settings: Settings) -> Iterator[ChargedCost | Finding]:
+    borne = settings["host_borne_items"]
+    for line in data.costs:
+        trainee = data.participant(line.participant_id)
+        host_id = line.host_id or (trainee.host_id if trainee else None)
+        host = data.host(host_id)
+        base = {
+            "item": line.item or "other",
+            "amount": line.amount,
+            "currency": line.currency,
+            "participant_id": line.participant_id,
+            "host_id": host_id,
+            "cost_id": line.cost_id,
+        }
+        if line.item not in borne:
+            yield ChargedCost(
+                payer="unassigned",
+                explanation=f"{base['item']} is not among the costs LGOTP hosts bear "
+                f"({', '.join(borne)}); agree who pays it",
+                **base,
+            )
+            yield data.warning(
+                "lgotp.cost-unassigned",
+                f"no LGOTP rule says who pays {base['item']} (host_borne_items: {', '.join(borne)})",
+                record=line,
+                field="item",
+            )
+            continue
+        if host is None:
+            yield ChargedCost(
+                payer="unassigned",
+                explanation="the host bears this cost, but no host is known for the line "
+                "(give host_id, or a participant placed with a host)",
+                **base,
+            )
+            yield data.warning(
+                "lgotp.cost-without-host",
+                f"cost {line.cost_id}: no host to bear it",
+                record=line,
+                field="host_id",
+            )
+            continue
+        route = route_for(host.kind, settings)
+        name = host.name or host.host_id
+        if route is None:
+            why = f"{host.kind or 'unknown kind'} has no reimbursement route under LGOTP"
+        elif route == ORDINARY:
+            why = "prefectures are reimbursed through the ordinary local allocation tax"
+        else:
+            why = "designated cities and municipalities are reimbursed through the special local allocation tax"
+        yield ChargedCost(
+            payer=host.host_id,
+            reimbursement=route,
+            explanation=f"{base['item']} is borne by the host, {name} ({host.kind or 'kind not given'}), "
+            f"as LGOTP hosts bear {', '.join(borne)}; {why}",
+            **base,
+        )

@@ -1,0 +1,138 @@
+"""Who may be an LGOTP trainee: each failed rule is an error naming the field and the rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from kenshu import CohortData, Finding, Participant, Settings
+from kenshu.dates import months_end
+
+CEFR_ORDER = ("A1", "A2", "B1", "B2", "C1", "C2")
+JLPT_ORDER = ("N5", "N4", "N3", "N2", "N1")  # N1 is the highest
+
+
+def check_participant(data: CohortData, p: Participant, settings: Settings) -> Iterator[Finding]:
+    yield from _organisation(data, p, settings)
+    yield from _language(data, p, settings)
+    yield from _recommendation(data, p, settings)
+    if not p.extra.get("leadership_evidence"):
+        yield data.warning(
+            "lgotp.leadership-evidence-missing",
+            "no leadership evidence given (rule: trainees should have the qualities to become "
+            "a leader in their field)",
+            record=p,
+            field="leadership_evidence",
+        )
+    yield from _length(data, p, settings)
+    yield from _arrival_window(data, p, settings)
+
+
+def _organisation(data: CohortData, p: Participant, settings: Settings) -> Iterator[Finding]:
+    allowed = settings["eligible_organisation_types"]
+    if p.organisation_type is not None and p.organisation_type not in allowed:
+        yield data.error(
+            "lgotp.not-local-government",
+            f"organisation_type is {p.organisation_type!r} (rule: trainees are employees of a "
+            f"local government: {', '.join(allowed)})",
+            record=p,
+            field="organisation_type",
+        )
+    for field_id in ("home_country", "nationality"):
+        if getattr(p, field_id) == "JP":
+            yield data.error(
+                "lgotp.japanese-government",
+                f"{field_id} is JP (rule: trainees come from a non-Japanese local government)",
+                record=p,
+                field=field_id,
+            )
+            break
+
+
+def _language(data: CohortData, p: Participant, settings: Settings) -> Iterator[Finding]:
+    min_en, min_ja = settings["min_english_level"], settings["min_japanese_level"]
+    english_ok = (
+        p.english_level in CEFR_ORDER
+        and min_en in CEFR_ORDER
+        and (CEFR_ORDER.index(p.english_level) >= CEFR_ORDER.index(min_en))
+    )
+    japanese_ok = (
+        p.japanese_level in JLPT_ORDER
+        and min_ja in JLPT_ORDER
+        and (JLPT_ORDER.index(p.japanese_level) >= JLPT_ORDER.index(min_ja))
+    )
+    if english_ok or japanese_ok:
+        return
+    given = (
+        ", ".join(
+            f"{name} {value}"
+            for name, value in (
+                ("english_level", p.english_level),
+                ("japanese_level", p.japanese_level),
+            )
+            if value
+        )
+        or "no language level given"
+    )
+    field = "english_level" if p.english_level or not p.japanese_level else "japanese_level"
+    yield data.error(
+        "lgotp.language-level",
+        f"{given} (rule: high-level spoken English, CEFR {min_en} or above, or Japanese, "
+        f"JLPT {min_ja} or above)",
+        record=p,
+        field=field,
+    )
+
+
+def _recommendation(data: CohortData, p: Participant, settings: Settings) -> Iterator[Finding]:
+    if not settings["require_recommendation"]:
+        return
+    recommended = p.extra.get("recommended")
+    if recommended is not True:
+        state = "missing" if recommended is None else "no"
+        yield data.error(
+            "lgotp.not-recommended",
+            f"recommended is {state} (rule: a recommendation from the trainee's own government)",
+            record=p,
+            field="recommended",
+        )
+
+
+def _length(data: CohortData, p: Participant, settings: Settings) -> Iterator[Finding]:
+    if p.arrival_date is None or p.departure_date is None or p.departure_date < p.arrival_date:
+        return  # missing dates are reported as required fields, reversed ones by the core
+    low, high = settings["min_months"], settings["max_months"]
+    shortest = months_end(p.arrival_date, low)
+    longest = months_end(p.arrival_date, high)
+    if p.departure_date < shortest:
+        yield data.error(
+            "lgotp.stay-too-short",
+            f"stay {p.arrival_date} to {p.departure_date} is shorter than {low} months "
+            f"(rule: {low}-{high} months in all; {low} months from this arrival ends {shortest})",
+            record=p,
+            field="departure_date",
+        )
+    elif p.departure_date > longest:
+        yield data.error(
+            "lgotp.stay-too-long",
+            f"stay {p.arrival_date} to {p.departure_date} is longer than {high} months "
+            f"(rule: {low}-{high} months in all; {high} months from this arrival ends {longest})",
+            record=p,
+            field="departure_date",
+        )
+
+
+def _arrival_window(data: CohortData, p: Participant, settings: Settings) -> Iterator[Finding]:
+    if p.arrival_date is None:
+        return
+    year = p.arrival_date.year
+    start = dt.date(year, *settings["arrival_from"])
+    end = dt.date(year, *settings["arrival_to"])
+    if not start <= p.arrival_date <= end:
+        yield data.warning(
+            "lgotp.arrival-outside-window",
+            f"arrival {p.arrival_date} is outside the usual window "
+            f"{start:%d %B} to {end:%d %B} (trainees arrive together in mid- to late May)",
+            record=p,
+            field="arrival_date",
+        )
