@@ -544,6 +544,37 @@ def examples(state: State, programme: str | None, output_dir: str | None) -> Non
     state.finish(EXIT_OK)
 
 
+@cli.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "--programme", "programme", metavar="CODE", help="The programme code (default: NAME with '-')."
+)
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False),
+    help="The project's root folder, created if missing (default: ./kenshu-NAME).",
+)
+@click.pass_obj
+def new_plugin(state: State, name: str, programme: str | None, output_dir: str | None) -> None:
+    """Write an installable plugin project for a new programme, with worked examples
+    (a field, a setting, an eligibility rule, a cost rule, a follow-up), tests, a README
+    and a CI script. `pip install` it and its tests pass straight away."""
+    from kenshu.scaffold import ScaffoldError, names, write_project
+
+    try:
+        target = Path(output_dir or names(name, programme)["distribution"])
+        files = write_project(target, name, programme)
+    except ScaffoldError as exc:
+        fail(str(exc))
+    click.echo(f"wrote {len(files)} files in {target}:")
+    for path in files:
+        click.echo(f"  {path.relative_to(target)}")
+    click.echo(f"next: cd {target} && pip install -e '.[test]' && pytest")
+    state.finish(EXIT_OK)
+
+
 def _disabled_from_argv(argv: list[str]) -> tuple[str, ...]:
     """``--disable-plugin`` must act before plugins load (they may add commands)."""
     names: list[str] = []

@@ -15,8 +15,19 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def months_end(start: dt.date, months: int) -> dt.date:
     """The last day of a stay of exactly ``months`` calendar months from ``start`` (inclusive):
-    15 May + 6 months ends 14 November."""
-    return add_months(start, months) - dt.timedelta(days=1)
+    15 May + 6 months ends 14 November.
+
+    The stay ends the day before the day corresponding to ``start`` in the last month or,
+    when that month has no such day, on its last day (as Japan's Civil Code, art. 143, counts
+    periods): 31 May + 6 months ends 30 November, 29 February 2024 + 12 months ends
+    28 February 2025. Clamping first and then stepping back a day would end them a day early.
+    """
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    if start.day > last:
+        return dt.date(year, month, last)
+    return dt.date(year, month, start.day) - dt.timedelta(days=1)
 
 
 def months_between_inclusive(start: dt.date, end: dt.date) -> float:

@@ -273,8 +273,9 @@ class PluginRegistry:
         results: list[Any] = []
         findings: list[Finding] = []
         arguments = dict(kwargs, programme=programme)
-        # pluggy lists implementations last-registered first; call in registration order.
-        for impl in reversed(caller.get_hookimpls()):
+        # pluggy lists implementations in registration order (it calls them in reverse);
+        # kenshu calls them in registration order: core first, then plugins by name.
+        for impl in caller.get_hookimpls():
             if not self.owns(impl.plugin_name, programme):
                 continue
             try:
@@ -339,7 +340,7 @@ class PluginRegistry:
 
     def register_commands(self, cli: Any) -> None:
         """Let plugins add CLI commands; a failure is reported, not fatal."""
-        for impl in reversed(self.pm.hook.kenshu_register_commands.get_hookimpls()):
+        for impl in self.pm.hook.kenshu_register_commands.get_hookimpls():
             try:
                 impl.function(cli=cli)
             except Exception as exc:

@@ -35,6 +35,8 @@ NO = frozenset({"no", "n", "false", "0", "いいえ", "無", "なし", "×", "�
 
 
 def _nfkc(text: str) -> str:
+    if text.isascii():  # nothing to fold; skips the costly normalisation for most cells
+        return text.strip()
     return unicodedata.normalize("NFKC", text).strip()
 
 
@@ -147,13 +149,20 @@ def choice_converter(field: Field) -> Callable[[Any], str]:
     lookup = {_choice_key(choice): choice for choice in field.choices}
     lookup.update({_choice_key(alias): choice for alias, choice in field.aliases.items()})
     expected = ", ".join(field.choices)
+    seen: dict[Any, str] = {}  # a column repeats few values: remember each raw value's answer
 
     def convert(value: Any) -> str:
+        known = seen.get(value)
+        if known is not None:
+            return known
         text = to_text(value)
         try:
-            return lookup[_choice_key(text)]
+            choice = lookup[_choice_key(text)]
         except KeyError:
             raise CellProblem(f"{text!r} is not one of: {expected}") from None
+        if len(seen) < 1024:
+            seen[value] = choice
+        return choice
 
     return convert
 

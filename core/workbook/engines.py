@@ -52,6 +52,10 @@ class WorkbookReader(Protocol):
 def _clean(value: Any) -> Any:
     if value == "" or value is None:
         return None
+    if isinstance(value, str):
+        # A cell of spaces (full-width too) looks empty and is empty: Excel and LibreOffice
+        # keep such text, openpyxl's own files lose it, and all must read alike.
+        return None if value.isspace() else value
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         return value.date()
     return value

@@ -201,8 +201,8 @@ class _Writer:
         ]
         for cell in header:
             cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"  # before the first row: a write-only sheet streams its views then
         ws.append(header)
-        ws.freeze_panes = "A2"
         cohort = self.data.cohort
         fallback = self.data.cohort_fallback
         validations: dict[str, list[str]] = {}
@@ -252,7 +252,9 @@ class _Writer:
             letter = column_letter(index)
             ws.column_dimensions[letter].width = max(width, min(40, len(f.label_in(self.lang)) + 4))
             if f.type in ("code", "text", "list", "email", "country", "country_list"):
-                ws.column_dimensions[letter].number_format = "@"
+                ws.column_dimensions[letter].number_format = "@"  # keeps leading zeros typed in
+            elif f.type == "date":
+                ws.column_dimensions[letter].number_format = "yyyy-mm-dd"
         ws.freeze_panes = "A2"
         ws.append(header)
         core = [f.source == "core" for f in fields]
@@ -301,8 +303,8 @@ class _Writer:
 
         ws = self.wb.create_sheet("Findings")
         header = ["severity", "code", "message", "sheet", "cell", "subject", "source"]
-        ws.append([_bold(text_cell(ws, h), Font) for h in header])
         ws.freeze_panes = "A2"
+        ws.append([_bold(text_cell(ws, h), Font) for h in header])
         ws.column_dimensions["C"].width = 80
         for f in self.findings:
             ws.append(

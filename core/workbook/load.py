@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from kenshu.catalogue import RECORDS, SHEETS, SHEETS_BY_ID
-from kenshu.dataset import CohortData, RawSheet, SheetLayout
+from kenshu.dataset import CohortData, RawSheet, SheetLayout, record_id
 from kenshu.model import Cohort, Finding
 from kenshu.workbook.cells import column_letter, normalise_label
 from kenshu.workbook.convert import convert, converter_for
@@ -337,6 +338,7 @@ class _Reader:
             core_values: dict[str, Any] = {}
             extra: dict[str, Any] = {}
             invalid: dict[str, Any] = {}
+            first_finding = len(self.findings)
             for col, field_id, conv, is_core, label in plan:
                 raw = values[col] if col < len(values) else None
                 if raw is None:
@@ -406,6 +408,10 @@ class _Reader:
             record = record_cls(**core_values, extra=extra, unknown=unknown, invalid=invalid)
             records.append(record)
             self.data.remember_row(record, sheet_id, number)
+            # the row's value problems concern this record (participant, host...): say whom
+            ident = record_id(record)
+            for index in range(first_finding, len(self.findings)):
+                self.findings[index] = attrs.evolve(self.findings[index], subject=ident)
 
     def _keep_unkeyed(self, sheet_id: str, *parts: dict[str, Any]) -> None:
         """A row without its id cannot be a record; keep its cells to write them back."""

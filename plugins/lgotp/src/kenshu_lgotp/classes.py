@@ -23,24 +23,34 @@ def distance(sizes: list[int], low: int, high: int) -> int:
     return sum(max(low - s, 0) + max(s - high, 0) for s in sizes)
 
 
+def _even_distance(total: int, classes: int, low: int, high: int) -> int:
+    """``distance(even_sizes(total, classes))`` in constant time."""
+    base, extra = divmod(total, classes)
+
+    def outside(size: int) -> int:
+        return max(low - size, 0) + max(size - high, 0)
+
+    return extra * outside(base + 1) + (classes - extra) * outside(base)
+
+
 def split_sizes(total: int, low: int = 6, high: int = 8) -> tuple[list[int], bool]:
-    """Class sizes for ``total`` people, and whether every size is within the bounds."""
+    """Class sizes for ``total`` people, and whether every size is within the bounds.
+
+    Linear in ``total / low`` (each candidate number of classes costs constant time).
+    """
     if total <= 0:
         return [], True
-    best: list[int] | None = None
-    best_distance = None
-    for classes in range(1, total + 1):
-        sizes = even_sizes(total, classes)
-        gap = distance(sizes, low, high)
-        if gap == 0:
-            return sizes, True
-        if best_distance is None or gap < best_distance:
-            best, best_distance = sizes, gap
-        if min(sizes) < low and classes * low > total:
-            # more classes only make each class smaller and further from the bounds
+    best_classes, best_distance = 1, _even_distance(total, 1, low, high)
+    classes = 1
+    while best_distance and classes < total:
+        classes += 1
+        gap = _even_distance(total, classes, low, high)
+        if gap < best_distance:
+            best_classes, best_distance = classes, gap
+        if classes * low > total:
+            # from here every class is below the minimum; more classes only add distance
             break
-    assert best is not None
-    return best, False
+    return even_sizes(total, best_classes), best_distance == 0
 
 
 def ranked(participants: list[Participant]) -> list[Participant]:

@@ -72,7 +72,7 @@ def _language(data: CohortData, p: Participant, settings: Settings) -> Iterator[
             )
             if value
         )
-        or "no language level given"
+        or "neither english_level nor japanese_level given"
     )
     field = "english_level" if p.english_level or not p.japanese_level else "japanese_level"
     yield data.error(
@@ -107,7 +107,7 @@ def _length(data: CohortData, p: Participant, settings: Settings) -> Iterator[Fi
     if p.departure_date < shortest:
         yield data.error(
             "lgotp.stay-too-short",
-            f"stay {p.arrival_date} to {p.departure_date} is shorter than {low} months "
+            f"departure_date {p.departure_date}: the stay from {p.arrival_date} is shorter than {low} months "
             f"(rule: {low}-{high} months in all; {low} months from this arrival ends {shortest})",
             record=p,
             field="departure_date",
@@ -115,7 +115,7 @@ def _length(data: CohortData, p: Participant, settings: Settings) -> Iterator[Fi
     elif p.departure_date > longest:
         yield data.error(
             "lgotp.stay-too-long",
-            f"stay {p.arrival_date} to {p.departure_date} is longer than {high} months "
+            f"departure_date {p.departure_date}: the stay from {p.arrival_date} is longer than {high} months "
             f"(rule: {low}-{high} months in all; {high} months from this arrival ends {longest})",
             record=p,
             field="departure_date",

@@ -46,6 +46,8 @@ def wishes_sheet(data: CohortData) -> ReportSheet:
     """Which placements honour a host's wish (nomination, country, field)."""
     rows = []
     for p in data.participants:
+        if p.status in ("withdrawn", "rejected"):
+            continue
         host = data.host(p.host_id)
         if host is None:
             continue

@@ -61,16 +61,25 @@ def kenshu_check_participant(
 
 @hookimpl
 def kenshu_check_cohort(data: CohortData, settings: Settings) -> Iterator[Finding]:
+    if settings["class_min_size"] > settings["class_max_size"]:
+        yield data.error(
+            "lgotp.class-bounds",
+            f"class_min_size {settings['class_min_size']} is larger than class_max_size "
+            f"{settings['class_max_size']}",
+            sheet="settings",
+        )
     yield from placement.check(data, settings)
     yield from schedule.check_given(data)
     yield from (item for item in classes.group(data, settings) if isinstance(item, Finding))
+    # cost lines no rule can assign are problems to fix before the report, so validate says so
+    yield from (item for item in costs.charge(data, settings) if isinstance(item, Finding))
     cohort = data.cohort
     if cohort and cohort.start_date:
-        fiscal_year = cohort.start_date.year - (1 if cohort.start_date.month < 4 else 0)
-        if fiscal_year > settings["last_fiscal_year"]:
+        starts_in = fiscal_year(cohort.start_date)
+        if starts_in > settings["last_fiscal_year"]:
             yield data.warning(
                 "lgotp.programme-ended",
-                f"LGOTP ended with FY{settings['last_fiscal_year']}; this cohort starts in FY{fiscal_year}",
+                f"LGOTP ended with FY{settings['last_fiscal_year']}; this cohort starts in FY{starts_in}",
                 record=cohort,
                 field="start_date",
             )
@@ -96,7 +105,7 @@ def kenshu_cost_lines(data: CohortData, settings: Settings):
 def kenshu_report_summary(data: CohortData, report) -> list[str]:
     trainees = [p for p in data.participants if p.status not in ("withdrawn", "rejected")]
     countries = sorted({p.nationality for p in trainees if p.nationality})
-    hosts = {p.host_id for p in trainees if p.host_id}
+    hosts = {p.host_id for p in trainees if data.host(p.host_id) is not None}
     lines = [
         f"{len(trainees)} trainee(s) from {len(countries)} countr{'y' if len(countries) == 1 else 'ies'} "
         f"({', '.join(countries)}) placed with {len(hosts)} host(s)."

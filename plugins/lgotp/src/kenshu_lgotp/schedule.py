@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from kenshu import CohortData, Finding, Participant, PlannedPhase, Settings
-from kenshu.dates import add_months
+from kenshu.dates import months_end
 
 ORIENTATION, JIAM, SPECIALISED = "tokyo_orientation", "jiam_training", "specialised_training"
 PHASE_KINDS = (ORIENTATION, JIAM, SPECIALISED)
@@ -25,7 +25,7 @@ def plan_for(p: Participant, settings: Settings, host_name: str | None) -> list[
     arrival, departure = p.arrival_date, p.departure_date
     orientation_end = arrival + (settings["orientation_days"] - 1) * ONE_DAY
     jiam_start = orientation_end + ONE_DAY
-    jiam_end = add_months(jiam_start, settings["jiam_months"]) - ONE_DAY
+    jiam_end = months_end(jiam_start, settings["jiam_months"])
     pid = p.participant_id
     phases = [
         PlannedPhase(

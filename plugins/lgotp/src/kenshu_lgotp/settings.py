@@ -6,6 +6,10 @@ from kenshu import Setting
 
 SEED_001 = "seed 001 (CLAIR training outline)"
 SEED_002 = "seed 002 (CLAIR programme description)"
+# Seed 002 states the routes; no other public source found confirms them.
+LAT_ROUTE = SEED_002 + "; not confirmed by any other public source found"
+# Seed 001 says mid-May, CLAIR's Japanese outline late May; the exact days are kenshu's reading.
+ARRIVAL = SEED_001 + ": mid-May; CLAIR's Japanese outline: late May; the exact days are a default"
 
 SETTINGS = (
     Setting(
@@ -52,14 +56,14 @@ SETTINGS = (
         "arrival_from",
         (5, 11),
         "Earliest usual arrival day (MM-DD); an arrival outside the window is a warning.",
-        SEED_001 + ": arrival in mid- to late May",
+        ARRIVAL,
         type="month_day",
     ),
     Setting(
         "arrival_to",
         (5, 31),
         "Latest usual arrival day (MM-DD).",
-        SEED_001 + ": arrival in mid- to late May",
+        ARRIVAL,
         type="month_day",
     ),
     Setting(
@@ -92,14 +96,14 @@ SETTINGS = (
         "ordinary_lat_host_kinds",
         ("prefecture",),
         "Host kinds reimbursed through the ordinary local allocation tax.",
-        SEED_002,
+        LAT_ROUTE,
         type="list",
     ),
     Setting(
         "special_lat_host_kinds",
         ("designated_city", "core_city", "city", "town", "village", "special_ward"),
         "Host kinds reimbursed through the special local allocation tax.",
-        SEED_002,
+        LAT_ROUTE,
         type="list",
     ),
     Setting(
