@@ -146,6 +146,21 @@ lang_option = click.option(
     show_default=True,
     help="Language of sheet names and labels in the workbooks written.",
 )
+output_lang_option = click.option(
+    "--lang",
+    type=click.Choice(["en", "ja"]),
+    default=None,
+    help="Language of sheet names and labels in the workbook written "
+    "(default: the input workbook's language, else en).",
+)
+
+
+def output_lang(lang: str | None, data: Any) -> str:
+    """The language to write in: as asked, else the input workbook's (from _kenshu), else en."""
+    if lang:
+        return lang
+    recorded = str(data.metadata.get("language") or "")
+    return recorded if recorded in ("en", "ja") else "en"
 
 
 @click.group(cls=KenshuGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -299,6 +314,7 @@ def validate(
                 annotate,
                 data,
                 schema,
+                lang=output_lang(None, data),
                 plugin_versions=plugin_versions(state),
                 findings=outcome.findings,
             )
@@ -336,11 +352,16 @@ def print_validation(path: str, outcome) -> None:
     "-o", "--output", type=click.Path(dir_okay=False), help="The report workbook to write."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@lang_option
+@output_lang_option
 @set_option
 @click.pass_obj
 def report(
-    state: State, file: str, output: str | None, as_json: bool, lang: str, sets: tuple[str, ...]
+    state: State,
+    file: str,
+    output: str | None,
+    as_json: bool,
+    lang: str | None,
+    sets: tuple[str, ...],
 ) -> None:
     """Validate FILE, then plan the schedule, groups, costs and follow-ups, and write the
     report (also when the cohort has errors: they are in its Findings sheet; exit 1)."""
@@ -356,7 +377,7 @@ def report(
     if output:
         from kenshu.report_write import write_report_workbook
 
-        write_report_workbook(output, result, lang=lang)
+        write_report_workbook(output, result, lang=output_lang(lang, outcome.data))
     if as_json:
         click.echo(json.dumps(report_json(result), ensure_ascii=False, indent=2))
     else:
@@ -370,9 +391,9 @@ def report(
 @cli.command()
 @click.argument("source", type=click.Path(dir_okay=False))
 @click.argument("target", type=click.Path(dir_okay=False))
-@lang_option
+@output_lang_option
 @click.pass_obj
-def convert(state: State, source: str, target: str, lang: str) -> None:
+def convert(state: State, source: str, target: str, lang: str | None) -> None:
     """Convert a cohort between workbook and JSON (by the files' extensions), keeping
     every value, unknown columns and unknown sheets."""
     from kenshu.atomic import write_text
@@ -387,7 +408,11 @@ def convert(state: State, source: str, target: str, lang: str) -> None:
         from kenshu.workbook.export import write_cohort_workbook
 
         write_cohort_workbook(
-            target, data, schema, lang=lang, plugin_versions=plugin_versions(state)
+            target,
+            data,
+            schema,
+            lang=output_lang(lang, data),
+            plugin_versions=plugin_versions(state),
         )
     else:
         fail(f"{target}: cannot write {suffix or 'a file without extension'} (use .json or .xlsx)")

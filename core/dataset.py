@@ -76,6 +76,8 @@ class CohortData:
     #: the Cohort sheet's values when it lacks programme or cohort_id (so no Cohort record)
     cohort_fallback: dict[str, Any] = field(factory=dict)
     settings_rows: dict[str, int] = field(factory=dict)  # setting id -> row of the Settings sheet
+    #: rows above a sheet's header (titles, notes), by sheet id: [(row number, cells)]
+    preambles: dict[str, list[tuple[int, list[Any]]]] = field(factory=dict)
     path: str | None = None
     metadata: dict[str, Any] = field(factory=dict)  # the _kenshu sheet, when present
     layouts: dict[str, SheetLayout] = field(factory=dict)

@@ -96,6 +96,11 @@ def cohort_to_json(
             sheet: [{k: plain(v) for k, v in row.items()} for row in rows]
             for sheet, rows in data.unkeyed_rows.items()
         }
+    if data.preambles:
+        out["preambles"] = {
+            sheet: [[n, [plain(v) for v in values]] for n, values in rows]
+            for sheet, rows in data.preambles.items()
+        }
     if data.unknown_columns:
         out["unknown_columns"] = {k: v for k, v in data.unknown_columns.items() if v}
     out["unknown_sheets"] = [
@@ -165,6 +170,10 @@ def cohort_from_json(payload: Any, registry: Any, path: str | None = None):
         for sheet, rows in (payload.get("unkeyed_rows") or {}).items()
     }
     data.unknown_columns = {k: list(v) for k, v in (payload.get("unknown_columns") or {}).items()}
+    data.preambles = {
+        sheet: [(int(n), [unplain(v) for v in values]) for n, values in rows]
+        for sheet, rows in (payload.get("preambles") or {}).items()
+    }
     for sheet in payload.get("unknown_sheets") or []:
         data.unknown_sheets.append(
             RawSheet(

@@ -56,6 +56,9 @@ def _clean(value: Any) -> Any:
         # A cell of spaces (full-width too) looks empty and is empty: Excel and LibreOffice
         # keep such text, openpyxl's own files lose it, and all must read alike.
         return None if value.isspace() else value
+    if type(value) is float and value.is_integer():
+        # xlsx stores 12 and 12.0 alike; calamine gives floats, openpyxl ints: agree on int
+        return int(value)
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         return value.date()
     return value

@@ -201,12 +201,16 @@ class _Writer:
         ]
         for cell in header:
             cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"  # before the first row: a write-only sheet streams its views then
+        above = self._rows_above("cohort")
+        # before the first row: a write-only sheet streams its views then
+        ws.freeze_panes = f"A{len(above) + 2}"
+        for values in above:
+            ws.append(safe_row(ws, values))
         ws.append(header)
         cohort = self.data.cohort
         fallback = self.data.cohort_fallback
         validations: dict[str, list[str]] = {}
-        row = 1
+        row = len(above) + 1
         for f in self.schema.fields["cohort"]:
             row += 1
             if cohort is not None:
@@ -255,7 +259,11 @@ class _Writer:
                 ws.column_dimensions[letter].number_format = "@"  # keeps leading zeros typed in
             elif f.type == "date":
                 ws.column_dimensions[letter].number_format = "yyyy-mm-dd"
-        ws.freeze_panes = "A2"
+        above = self._rows_above(sheet_id)
+        header_row = len(above) + 1
+        ws.freeze_panes = f"A{header_row + 1}"
+        for values in above:
+            ws.append(safe_row(ws, values))
         ws.append(header)
         core = [f.source == "core" for f in fields]
         ids = [f.id for f in fields]
@@ -281,13 +289,27 @@ class _Writer:
         for kept in self.data.unkeyed_rows.get(sheet_id, []):
             row = [kept.get(field_id) for field_id in ids] + [kept.get(h) for h in unknown_headers]
             ws.append(safe_row(ws, row))
-        last_row = max(
-            len(records) + len(self.data.unkeyed_rows.get(sheet_id, [])) + 1, TEMPLATE_ROWS
+        last_row = header_row + max(
+            len(records) + len(self.data.unkeyed_rows.get(sheet_id, [])), TEMPLATE_ROWS
         )
         for index, f in enumerate(fields, start=1):
             if f.type in ("choice", "yes_no"):
                 letter = column_letter(index)
-                self._dropdown(ws, self._list_for(f), f"{letter}2:{letter}{last_row}")
+                cells = f"{letter}{header_row + 1}:{letter}{last_row}"
+                self._dropdown(ws, self._list_for(f), cells)
+
+    def _rows_above(self, sheet_id: str) -> list[list[Any]]:
+        """The rows read above a sheet's header (titles, notes), at their original spacing."""
+        rows: list[list[Any]] = []
+        for number, values in self.data.preambles.get(sheet_id, []):
+            while len(rows) < number - 1:
+                rows.append([])
+            rows.append(values)
+        layout = self.data.layouts.get(sheet_id)
+        if rows and layout is not None and layout.header_row:
+            while len(rows) < layout.header_row - 1:
+                rows.append([])
+        return rows
 
     def _settings_sheet(self) -> None:
         ws = self.wb.create_sheet(SHEETS_BY_ID["settings"].name_in(self.lang))

@@ -166,8 +166,10 @@ class _Reader:
         index = self.registry.schema(None).label_index("cohort")
         self._cohort_sheet = sheet
         self._cohort_raw: list[tuple[int, str, Any]] = []
+        self._cohort_beside: dict[str, Any] = {}
         self.data.layouts["cohort"] = SheetLayout(name=sheet)
         label_col: int | None = None
+        preamble: list[tuple[int, list[Any]]] = []
         for number, values in self._rows(sheet):
             if label_col is None:
                 for col, cell in enumerate(values):
@@ -175,6 +177,8 @@ class _Reader:
                         label_col = col
                         break
                 if label_col is None:
+                    if any(c is not None for c in values) and not _is_form_header(values):
+                        preamble.append((number, _trim(values)))  # a title: kept, not read
                     continue
             label = values[label_col] if label_col < len(values) else None
             value = values[label_col + 1] if label_col + 1 < len(values) else None
@@ -184,18 +188,26 @@ class _Reader:
             ) in _FORM_HEADER_WORDS:
                 continue
             self._cohort_raw.append((number, label_text, value))
-            if any(c is not None for c in values[label_col + 2 :]):
+            beside = [(c, v) for c, v in enumerate(values) if c > label_col + 1 and v is not None]
+            for col, cell in beside:
+                # kept as an unknown entry of the Cohort so that export writes it back
+                self._cohort_beside[
+                    f"{label_text or f'row {number}'} ({column_letter(col + 1)})"
+                ] = cell
+            if beside:
                 self.findings.append(
                     self._finding(
                         "core.cohort-extra-cells",
                         "warning",
-                        f"cells right of the value in row {number} are not read; "
-                        "keep one value per row",
+                        f"cells right of the value in row {number} are not read as values "
+                        "(kept as extra Cohort entries); keep one value per row",
                         sheet,
                         number,
-                        label_col + 3,
+                        beside[0][0] + 1,
                     )
                 )
+        if preamble:
+            self.data.preambles["cohort"] = preamble
         self._cohort_value_col = (label_col or 0) + 2
 
     def _raw_programme(self) -> str | None:
@@ -235,6 +247,7 @@ class _Reader:
                 )
             elif value is not None:
                 (values if f.source == "core" else extra)[field_id] = value
+        unknown.update(self._cohort_beside)
         self.data.layouts["cohort"].columns = {"value": col}
         missing = [k for k in ("programme", "cohort_id") if k not in values]
         for field_id in missing:
@@ -312,6 +325,11 @@ class _Reader:
             return
         header_row, columns = header
         header_cells = buffered[[n for n, _ in buffered].index(header_row)][1] if buffered else []
+        above = [
+            (n, _trim(v)) for n, v in buffered if n < header_row and any(c is not None for c in v)
+        ]
+        if above:
+            self.data.preambles[sheet_id] = above  # titles and notes above the header: kept
         layout = SheetLayout(
             name=sheet, header_row=header_row, columns={k: v + 1 for k, v in columns.items()}
         )
@@ -476,6 +494,12 @@ def _find_header(
 def _chain(first: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]):
     yield from first
     yield from rest
+
+
+def _is_form_header(values: list[Any]) -> bool:
+    """A Cohort sheet's own "Field | Value" header row (regenerated on export)."""
+    texts = [normalise_label(str(v)) for v in values if v is not None]
+    return bool(texts) and all(t in _FORM_HEADER_WORDS for t in texts)
 
 
 def _trim(values: list[Any]) -> list[Any]:
