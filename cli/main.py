@@ -611,8 +611,22 @@ def _disabled_from_argv(argv: list[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
+#: Modules of further built-in commands; each defines ``register(cli)`` adding its commands.
+#: (Kept apart from this module so that each command family lives in its own file.)
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def add_builtin_commands(group: click.Group) -> None:
+    """Import each of :data:`COMMAND_MODULES` and let it add its commands (once)."""
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(group)
+
+
 def build_cli(state: State) -> click.Group:
-    """The root group with every plugin's commands added."""
+    """The root group with the built-in command modules' and every plugin's commands added."""
+    add_builtin_commands(cli)
     state.registry.register_commands(cli)
     return cli
 
