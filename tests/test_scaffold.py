@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import venv
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from kenshu.cli.main import State, build_cli
 from kenshu.scaffold import ScaffoldError, names
+from test_packaging import _NOT_SOURCES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,8 +42,11 @@ def test_new_plugin_installs_in_a_fresh_venv_and_passes_its_tests(tmp_path: Path
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    # kenshu from this checkout (not editable), then the new plugin as its author would
-    run(python, "-m", "pip", "install", "--quiet", str(ROOT), cwd=tmp_path)
+    # kenshu from a copy of this checkout (the build writes nothing into the working tree),
+    # not editable, then the new plugin as its author would install it
+    source = tmp_path / "kenshu-src"
+    shutil.copytree(ROOT, source, ignore=_NOT_SOURCES)
+    run(python, "-m", "pip", "install", "--quiet", str(source), cwd=tmp_path)
     run(python, "-m", "pip", "install", "--quiet", f"{project}[test]", cwd=tmp_path)
     listed = run(env_dir / "bin" / "kenshu", "programmes", cwd=tmp_path)
     assert listed.stdout.startswith("osaka-exchange: Osaka Exchange")
