@@ -416,15 +416,16 @@ def convert(state: State, source: str, target: str, lang: str | None) -> None:
         )
     else:
         fail(f"{target}: cannot write {suffix or 'a file without extension'} (use .json or .xlsx)")
-    errors = [f for f in findings if f.severity == "error"]
-    click.echo(
-        f"wrote {target}"
-        + (
-            f" ({len(errors)} value(s) could not be read and were kept as they were; run `kenshu validate`)"
-            if errors
-            else ""
-        )
-    )
+    unreadable = sum(f.code == "core.invalid-value" for f in findings)
+    unkeyed = sum(f.code == "core.missing-id" for f in findings)
+    notes = []
+    if unreadable:
+        notes.append(f"{unreadable} value(s) could not be read and were kept as they were")
+    if unkeyed:
+        notes.append(f"{unkeyed} row(s) without an id were kept as they were")
+    if notes:
+        notes.append("run `kenshu validate`")
+    click.echo(f"wrote {target}" + (f" ({'; '.join(notes)})" if notes else ""))
     state.finish(EXIT_OK)
 
 

@@ -11,7 +11,7 @@ catches exceptions and checks result types per plugin.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from importlib import metadata
 from typing import Any
 
@@ -155,7 +155,6 @@ class PluginRegistry:
                 registry._fail(info, f"failed to import: {type(exc).__name__}: {exc}")
                 continue
             registry.add(plugin, point.name, info=info)
-        registry.finish_loading()
         return registry
 
     def add(
@@ -238,9 +237,6 @@ class PluginRegistry:
                     name, f"raised {type(exc).__name__}: {exc}", hook="kenshu_register_programmes"
                 )
             )
-
-    def finish_loading(self) -> None:
-        """Called once all plugins are in."""
 
     def _fail(self, info: PluginInfo, reason: str) -> None:
         info.status, info.reason = "failed", reason
@@ -369,5 +365,3 @@ def _stamp(item: Any, plugin: str) -> Any:
             return attrs.evolve(item, **{name: plugin})
     return item
 
-
-HookCall = Callable[..., tuple[list[Any], list[Finding]]]
