@@ -8,7 +8,7 @@ DEMO := out/demo
 
 .PHONY: venv demo test lint bench clean
 
-$(VENV)/.installed: pyproject.toml $(wildcard plugins/*/pyproject.toml)
+$(VENV)/.installed: pyproject.toml requirements-test.txt $(wildcard plugins/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e . $(addprefix -e ,$(PLUGINS)) -r requirements-test.txt
@@ -38,6 +38,12 @@ test: venv
 
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+# Benchmarks (not tests): kenshu against the floors and peers; writes bench/RESULTS.md.
+# Generated workbooks are kept in out/bench/. BENCH_ARGS="--sizes 1000,10000" for a short run.
+bench: venv
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

@@ -139,6 +139,23 @@ set_option = click.option(
     metavar="ID=VALUE",
     help="Override a setting for this run (see `kenshu schema PROGRAMME`). Repeatable.",
 )
+encoding_option = click.option(
+    "--encoding",
+    type=click.Choice(["utf-8-sig", "utf-8", "cp932"]),
+    default=None,
+    help="Encoding of the CSV files: utf-8-sig (the default; Excel reads it), utf-8, or "
+    "cp932 for older Japanese software (a character it cannot hold is an error).",
+)
+#: The settings that are reading limits (kenshu.workbook.safety.LIMIT_SETTINGS).
+LIMIT_IDS = (
+    "max_archive_entries",
+    "max_uncompressed_mib",
+    "max_entry_mib",
+    "max_compression_ratio",
+    "max_rows_per_sheet",
+    "max_cells_per_sheet",
+    "max_file_mib",
+)
 lang_option = click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
@@ -152,6 +169,31 @@ output_lang_option = click.option(
     default=None,
     help="Language of sheet names and labels in the workbook written "
     "(default: the input workbook's language, else en).",
+)
+
+
+report_lang_option = click.option(
+    "--lang",
+    type=click.Choice(["en", "ja"]),
+    default=None,
+    help="Language of the report: sheet names, labels, summary sentences and finding "
+    "messages, also in --json (default: the input workbook's language, else en).",
+)
+date_style_option = click.option(
+    "--date-style",
+    type=click.Choice(["iso", "wareki"]),
+    default="iso",
+    show_default=True,
+    help="How dates are written in the workbook: iso (date cells) or wareki (Japanese-era "
+    "text such as 令和6年5月12日, which kenshu reads back as the same dates). JSON keeps ISO 8601.",
+)
+redact_option = click.option(
+    "--redact",
+    is_flag=True,
+    help="Remove or mask personal and sensitive values (names to initials; date of birth, "
+    "e-mail, passport number, health notes, other personal fields and unclassified columns "
+    "and sheets removed) and say what was removed: on stderr, and in a Redactions sheet or "
+    'a "redactions" JSON key.',
 )
 
 
@@ -241,6 +283,13 @@ def template(state: State, programme: str, output: str, lang: str) -> None:
 @click.option(
     "--engine", type=click.Choice(["calamine", "openpyxl"]), default=None, help="Reading engine."
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ja"]),
+    default=None,
+    help="Language of the finding messages, printed, in --json and in --annotate's comments "
+    "(default: en; --annotate writes in the input workbook's language unless given).",
+)
 @set_option
 @click.pass_obj
 def validate(
@@ -249,6 +298,7 @@ def validate(
     as_json: bool,
     annotate: str | None,
     engine: str | None,
+    lang: str | None,
     sets: tuple[str, ...],
 ) -> None:
     """Check cohort workbooks (or JSON) against the core and their programme's rules.
@@ -302,11 +352,11 @@ def validate(
                 "programme": data.programme_code,
                 "valid": outcome.valid,
                 "counts": outcome.counts(),
-                "findings": [f.as_dict() for f in outcome.findings],
+                "findings": [f.as_dict(lang or "en") for f in outcome.findings],
             }
         )
         if not as_json:
-            print_validation(path, outcome)
+            print_validation(path, outcome, lang or "en")
         if annotate:
             from kenshu.workbook.export import write_cohort_workbook
 
@@ -314,7 +364,7 @@ def validate(
                 annotate,
                 data,
                 schema,
-                lang=output_lang(None, data),
+                lang=output_lang(lang, data),
                 plugin_versions=plugin_versions(state),
                 findings=outcome.findings,
             )
@@ -325,25 +375,37 @@ def validate(
     state.finish(exit_code)
 
 
-def print_validation(path: str, outcome) -> None:
+_SEVERITY_JA = {"error": "エラー", "warning": "警告", "info": "情報"}
+
+
+def print_validation(path: str, outcome, lang: str = "en") -> None:
     counts = outcome.counts()
     cohort = outcome.data.cohort
     head = f"{path}: {outcome.data.programme_code or '?'}"
-    if cohort is not None:
-        head += f", cohort {cohort.cohort_id}"
-    verdict = "valid" if outcome.valid else "INVALID"
-    click.echo(
-        f"{head}: {verdict} ({counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s))"
-    )
+    if lang == "ja":
+        if cohort is not None:
+            head += f"、コホート {cohort.cohort_id}"
+        verdict = "問題なし" if outcome.valid else "要修正"
+        click.echo(
+            f"{head}: {verdict}(エラー{counts['error']}件、警告{counts['warning']}件、"
+            f"情報{counts['info']}件)"
+        )
+    else:
+        if cohort is not None:
+            head += f", cohort {cohort.cohort_id}"
+        verdict = "valid" if outcome.valid else "INVALID"
+        click.echo(
+            f"{head}: {verdict} ({counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s))"
+        )
     for severity in ("error", "warning", "info"):
         group = [f for f in outcome.findings if f.severity == severity]
         if not group:
             continue
-        click.echo(f"  {severity}s:")
+        click.echo(f"  {_SEVERITY_JA[severity]}:" if lang == "ja" else f"  {severity}s:")
         for f in group:
             where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
             who = f" [{f.subject}]" if f.subject else ""
-            click.echo(f"    {where}{who}: {f.message} ({f.code})")
+            click.echo(f"    {where}{who}: {f.message_in(lang)} ({f.code})")
 
 
 @cli.command()
@@ -352,7 +414,21 @@ def print_validation(path: str, outcome) -> None:
     "-o", "--output", type=click.Path(dir_okay=False), help="The report workbook to write."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@output_lang_option
+@report_lang_option
+@date_style_option
+@redact_option
+@click.option(
+    "--provenance",
+    is_flag=True,
+    help='With --json: add to each cost line (and total) the cell of its amount ("_provenance").',
+)
+@click.option(
+    "--csv",
+    "csv_dir",
+    type=click.Path(file_okay=False),
+    help="Also write the report's sheets as CSV files (one per sheet) into this folder.",
+)
+@encoding_option
 @set_option
 @click.pass_obj
 def report(
@@ -361,61 +437,202 @@ def report(
     output: str | None,
     as_json: bool,
     lang: str | None,
+    date_style: str,
+    redact: bool,
+    provenance: bool,
+    csv_dir: str | None,
+    encoding: str | None,
     sets: tuple[str, ...],
 ) -> None:
     """Validate FILE, then plan the schedule, groups, costs and follow-ups, and write the
     report (also when the cohort has errors: they are in its Findings sheet; exit 1)."""
     from kenshu.report import build_report, report_json
 
-    if not output and not as_json:
-        fail("give -o OUT.xlsx, --json, or both")
+    if not output and not as_json and not csv_dir:
+        fail("give -o OUT.xlsx, --csv DIR, --json, or several of them")
+    if encoding and not csv_dir:
+        fail("--encoding applies to the CSV files of --csv DIR")
+    if provenance and not as_json:
+        fail("--provenance adds the cells of the amounts to --json's output: give --json")
     if output:
         check_output(output, [file])
     overrides = parse_sets(sets)
     outcome = run_validation(state, file, overrides)
-    result = build_report(outcome, state.registry)
+    lang = output_lang(lang, outcome.data)
+    redactions = None
+    if redact:
+        # validated on the real values; planned and written from the redacted copy
+        from kenshu.privacy import redact as redact_cohort
+        from kenshu.privacy import redact_findings
+        from kenshu.validate import Validation
+
+        redacted, redactions = redact_cohort(outcome.data, outcome.schema)
+        outcome = Validation(
+            redacted,
+            outcome.programme,
+            outcome.schema,
+            outcome.settings,
+            redact_findings(outcome.findings, outcome.schema),
+        )
+        click.echo(f"kenshu: {redactions.summary(lang)}", err=True)
+    result = build_report(outcome, state.registry, lang=lang, date_style=date_style)
+    if redactions is not None:
+        result.redactions = redactions
+        result.findings = redact_findings(result.findings, outcome.schema)
     if output:
         from kenshu.report_write import write_report_workbook
 
-        write_report_workbook(output, result, lang=output_lang(lang, outcome.data))
+        write_report_workbook(output, result, lang=lang)
+    if csv_dir:
+        from kenshu.csvout import CsvEncodingError, write_via_workbook
+        from kenshu.report_write import write_report_workbook
+
+        try:
+            written = write_via_workbook(
+                csv_dir,
+                lambda path: write_report_workbook(path, result, lang=lang),
+                encoding or "utf-8-sig",
+                workbook=output,
+            )
+        except CsvEncodingError as exc:
+            fail(str(exc))
     if as_json:
-        click.echo(json.dumps(report_json(result), ensure_ascii=False, indent=2))
+        payload = report_json(result)
+        if provenance:
+            from kenshu.provenance import report_provenance
+
+            report_provenance(payload, result)
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for line in result.summary:
             click.echo(line)
-        click.echo(f"wrote {output}")
+        if output:
+            click.echo(f"wrote {output}")
+        if csv_dir:
+            click.echo(f"wrote {len(written)} CSV file(s) in {csv_dir}")
     errors = any(f.severity == "error" for f in result.findings)
     state.finish(EXIT_FINDINGS if errors else EXIT_OK)
 
 
 @cli.command()
 @click.argument("source", type=click.Path(dir_okay=False))
-@click.argument("target", type=click.Path(dir_okay=False))
+@click.argument("target", type=click.Path())
+@click.option(
+    "--to",
+    "to",
+    type=click.Choice(["json", "xlsx", "csv"]),
+    default=None,
+    help="What to write: json, xlsx, or csv (TARGET is then a folder: one CSV file per "
+    "sheet). Default: by TARGET's extension.",
+)
+@encoding_option
 @output_lang_option
+@date_style_option
+@redact_option
+@click.option(
+    "--provenance",
+    is_flag=True,
+    help="With a workbook SOURCE and a .json TARGET: record beside each record the file, "
+    'sheet and cell of each of its values ("_provenance").',
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="ID=VALUE",
+    help="Raise a reading limit for this run (max_rows_per_sheet=N...; see SECURITY.md). "
+    "Repeatable.",
+)
 @click.pass_obj
-def convert(state: State, source: str, target: str, lang: str | None) -> None:
+def convert(
+    state: State,
+    source: str,
+    target: str,
+    to: str | None,
+    encoding: str | None,
+    lang: str | None,
+    date_style: str,
+    redact: bool,
+    provenance: bool,
+    sets: tuple[str, ...],
+) -> None:
     """Convert a cohort between workbook and JSON (by the files' extensions), keeping
-    every value, unknown columns and unknown sheets."""
-    from kenshu.atomic import write_text
-    from kenshu.serial import cohort_to_json, dumps
+    every value, unknown columns and unknown sheets (unless --redact)."""
+    from kenshu.serial import cohort_to_json, write_json
 
     check_output(target, [source])
-    data, findings, schema = load(state, source, {})
-    suffix = Path(target).suffix.lower()
+    suffix = {"json": ".json", "xlsx": ".xlsx", "csv": ""}.get(
+        to or "", Path(target).suffix.lower()
+    )
+    if encoding and to != "csv":
+        fail("--encoding applies to --to csv")
+    overrides = parse_sets(sets)
+    unknown = sorted(set(overrides) - set(LIMIT_IDS))
+    if unknown:
+        fail(f"--set {unknown[0]}: convert takes only the reading limits ({', '.join(LIMIT_IDS)})")
+    if to != "csv" and Path(target).is_dir():
+        fail(f"{target}: is a folder; give a file name, or --to csv to write CSV files into it")
+    if suffix == ".json" and date_style != "iso":
+        fail("--date-style wareki applies to workbooks; JSON dates are always ISO 8601")
+    if provenance and (suffix != ".json" or Path(source).suffix.lower() == ".json"):
+        fail("--provenance records the cells of a workbook SOURCE in a .json TARGET")
+    data, findings, schema = load(state, source, overrides)
+    redactions = None
+    if redact:
+        from kenshu.privacy import redact as redact_cohort
+
+        data, redactions = redact_cohort(data, schema)
+        click.echo(f"kenshu: {redactions.summary(output_lang(lang, data))}", err=True)
     if suffix == ".json":
-        write_text(target, dumps(cohort_to_json(data)))
-    elif suffix in (".xlsx", ".xlsm"):
+        # written a record at a time, unless --provenance first adds to each record
+        payload = cohort_to_json(data, lazy=not provenance)
+        if redactions is not None:
+            payload["redactions"] = redactions.as_json()
+        if provenance:
+            from kenshu.provenance import cohort_provenance
+
+            cohort_provenance(payload, data)
+        write_json(target, payload)
+    elif to == "csv":
+        from kenshu.csvout import CsvEncodingError, write_via_workbook
         from kenshu.workbook.export import write_cohort_workbook
 
+        if redactions is not None:
+            data.unknown_sheets.append(redactions.sheet(output_lang(lang, data)))
+        try:
+            written = write_via_workbook(
+                target,
+                lambda path: write_cohort_workbook(
+                    path,
+                    data,
+                    schema,
+                    lang=output_lang(lang, data),
+                    plugin_versions=plugin_versions(state),
+                    date_style=date_style,
+                ),
+                encoding or "utf-8-sig",
+            )
+        except CsvEncodingError as exc:
+            fail(str(exc))
+        target = f"{len(written)} CSV file(s) in {target}"
+    elif suffix == ".xlsx":  # never .xlsm: kenshu writes no macros, so no macro-enabled file
+        from kenshu.workbook.export import write_cohort_workbook
+
+        if redactions is not None:
+            data.unknown_sheets.append(redactions.sheet(output_lang(lang, data)))
         write_cohort_workbook(
             target,
             data,
             schema,
             lang=output_lang(lang, data),
             plugin_versions=plugin_versions(state),
+            date_style=date_style,
         )
     else:
-        fail(f"{target}: cannot write {suffix or 'a file without extension'} (use .json or .xlsx)")
+        fail(
+            f"{target}: cannot write {suffix or 'a file without extension'} "
+            "(use .json or .xlsx, or --to csv)"
+        )
     unreadable = sum(f.code == "core.invalid-value" for f in findings)
     unkeyed = sum(f.code == "core.missing-id" for f in findings)
     notes = []
@@ -523,6 +740,8 @@ def schema(state: State, programme: str, as_json: bool, lang: str) -> None:
         click.echo(f"\n{sheet['name']} ({sheet['names']['en']} / {sheet['names']['ja']})")
         for f in sheet["fields"]:
             flags = ("required, " if f["required"] else "") + f["type"]
+            if f["sensitivity"] != "public":
+                flags += f", {f['sensitivity']}"
             choices = f" [{', '.join(f['choices'])}]" if f["choices"] else ""
             click.echo(
                 f"  {f['id']:<24} {f['labels']['en']} / {f['labels']['ja']} ({flags}){choices}"
@@ -614,7 +833,7 @@ def _disabled_from_argv(argv: list[str]) -> tuple[str, ...]:
 
 #: Modules of further built-in commands; each defines ``register(cli)`` adding its commands.
 #: (Kept apart from this module so that each command family lives in its own file.)
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("kenshu.cli.exchange", "kenshu.cli.batch")
 
 
 def add_builtin_commands(group: click.Group) -> None:

@@ -33,6 +33,12 @@ DATE_RANGES = (
     ("participants", "arrival_date", "departure_date"),
     ("phases", "start_date", "end_date"),
 )
+_LABELS_JA = {
+    "arrival_date": "到着日",
+    "departure_date": "出発日",
+    "start_date": "開始日",
+    "end_date": "終了日",
+}
 
 
 @hookimpl
@@ -60,6 +66,9 @@ def _programme_known(programme: Programme | None, data: CohortData) -> Iterator[
             f"no installed plugin provides programme {code!r}; see `kenshu programmes` and "
             f"install its plugin (e.g. pip install kenshu-{code.replace('_', '-')}); only the "
             "core checks ran",
+            ja=f"プログラム「{code}」を提供するプラグインがインストールされていません。"
+            f"`kenshu programmes` で確認し、プラグインをインストールしてください"
+            f"(例: pip install kenshu-{code.replace('_', '-')})。今回は共通のチェックのみ行いました",
             record=data.cohort,
             field="programme",
         )
@@ -72,9 +81,11 @@ def _cohort_dates(data: CohortData) -> Iterator[Finding]:
     for field_id in ("start_date", "end_date"):
         if getattr(cohort, field_id) is None and field_id not in cohort.invalid:
             label = "Start date" if field_id == "start_date" else "End date"
+            label_ja = "開始日" if field_id == "start_date" else "終了日"
             yield data.error(
                 "core.missing-required",
                 f"the Cohort's {label} ({field_id}) is required",
+                ja=f"コホートの{label_ja}({field_id})は必須項目です。入力してください",
                 record=cohort,
                 field=field_id,
             )
@@ -82,6 +93,7 @@ def _cohort_dates(data: CohortData) -> Iterator[Finding]:
         yield data.error(
             "core.dates-reversed",
             f"the Cohort ends ({cohort.end_date}) before it starts ({cohort.start_date})",
+            ja=f"コホートの終了日({cohort.end_date})が開始日({cohort.start_date})より前になっています",
             record=cohort,
             field="end_date",
         )
@@ -99,6 +111,7 @@ def _required_sheets(programme: Programme | None, data: CohortData) -> Iterator[
         yield data.error(
             "core.missing-sheet",
             f"programme {programme.code} needs a {spec.label} sheet ({spec.label_ja})",
+            ja=f"プログラム{programme.code}には「{spec.label_ja}」シート({spec.label})が必要です",
             sheet=sheet_id,
         )
 
@@ -123,6 +136,7 @@ def required_fields(data: CohortData, schema: Any) -> Iterator[Finding]:
                     yield data.error(
                         "core.missing-required",
                         f"{f.label} ({f.id}) is required",
+                        ja=f"{f.label_ja or f.label}({f.id})は必須項目です。入力してください",
                         record=record,
                         field=f.id,
                     )
@@ -139,9 +153,12 @@ def _duplicate_ids(data: CohortData) -> Iterator[Finding]:
             if ident in seen:
                 first = data.location(seen[ident], key)
                 where = f"row {first[1]}" if first[1] else "an earlier record"
+                where_ja = f"{first[1]}行目" if first[1] else "前のデータ"
                 yield data.error(
                     "core.duplicate-id",
                     f"{SHEETS_BY_ID[sheet_id].label}: id {ident!r} appears again (first at {where})",
+                    ja=f"{SHEETS_BY_ID[sheet_id].label_ja}: ID「{ident}」が重複しています"
+                    f"(最初は{where_ja})",
                     record=record,
                     field=key or "participant_id",
                 )
@@ -159,12 +176,14 @@ def _references(data: CohortData) -> Iterator[Finding]:
     for sheet_id, field_id, target in REFERENCES:
         ids = known[target]
         target_label = SHEETS_BY_ID[target].label
+        target_label_ja = SHEETS_BY_ID[target].label_ja
         for record in data.records(sheet_id):
             value = getattr(record, field_id)
             if value is not None and value not in ids:
                 yield data.error(
                     "core.unknown-reference",
                     f"{field_id} {value!r} is not on the {target_label} sheet",
+                    ja=f"{field_id}「{value}」が「{target_label_ja}」シートにありません",
                     record=record,
                     field=field_id,
                     subject=value if target == "participants" else None,
@@ -179,6 +198,8 @@ def _date_ranges(data: CohortData) -> Iterator[Finding]:
                 yield data.error(
                     "core.dates-reversed",
                     f"{end_field} {end} is before {start_field} {start}",
+                    ja=f"{_LABELS_JA.get(end_field, end_field)}({end})が"
+                    f"{_LABELS_JA.get(start_field, start_field)}({start})より前になっています",
                     record=record,
                     field=end_field,
                 )

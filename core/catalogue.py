@@ -178,6 +178,25 @@ PARTICIPANT_FIELDS = (
         sensitivity="personal",
     ),
     _p(
+        "name_kanji",
+        "text",
+        "Name (kanji)",
+        "漢字氏名",
+        "Full name in kanji, family name first (e.g. 山田 太郎); romaji go in Family name "
+        "and Given name.",
+        "漢字の氏名(姓・名の順、例: 山田 太郎)。ローマ字は「姓」「名」の欄へ",
+        sensitivity="personal",
+    ),
+    _p(
+        "name_kana",
+        "kana",
+        "Name (kana)",
+        "カナ氏名",
+        "Full name in katakana (e.g. ヤマダ タロウ); half-width katakana is made full-width.",
+        "カタカナの氏名(例: ヤマダ タロウ)。半角カナは全角に直して読み取ります",
+        sensitivity="personal",
+    ),
+    _p(
         "gender",
         "choice",
         "Gender",
@@ -204,6 +223,15 @@ PARTICIPANT_FIELDS = (
         "国籍",
         "ISO 3166-1 alpha-2 code, e.g. VN, PH, GB.",
         "ISO 3166-1 の2文字コード(例: VN)",
+    ),
+    _p(
+        "passport_number",
+        "code",
+        "Passport number",
+        "旅券番号",
+        "Passport number, as printed in the passport.",
+        "旅券(パスポート)番号",
+        sensitivity="sensitive",
     ),
     _p(
         "home_country",
@@ -308,7 +336,24 @@ PARTICIPANT_FIELDS = (
         "参加者の状況",
         choices=model.PARTICIPANT_STATUSES,
     ),
-    _p("notes", "text", "Notes", "備考", "Anything else.", "その他"),
+    _p(
+        "health_notes",
+        "text",
+        "Health notes",
+        "健康上の配慮事項",
+        "Health matters the programme must know (allergies, conditions); special-care data.",
+        "アレルギー・持病など、受入れに必要な健康上の情報(要配慮個人情報)",
+        sensitivity="sensitive",
+    ),
+    _p(
+        "notes",
+        "text",
+        "Notes",
+        "備考",
+        "Anything else about the person.",
+        "その他(本人に関する記述)",
+        sensitivity="personal",
+    ),
 )
 
 HOST_FIELDS = (
@@ -519,7 +564,16 @@ ATTENDANCE_FIELDS = (
         required=True,
     ),
     _f("attendance", "attended", "yes_no", "Attended", "出席", "yes or no.", "はい・いいえ"),
-    _f("attendance", "reason", "text", "Reason", "理由", "Reason for an absence.", "欠席理由"),
+    _f(
+        "attendance",
+        "reason",
+        "text",
+        "Reason",
+        "理由",
+        "Reason for an absence (may be about health: special-care data).",
+        "欠席理由(健康に関わることがあるため要配慮個人情報として扱います)",
+        sensitivity="sensitive",
+    ),
     _f(
         "attendance",
         "report_submitted",

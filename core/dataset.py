@@ -53,6 +53,7 @@ class SheetLayout:
     name: str
     header_row: int | None = None  # 1-based; None for the form-layout Cohort sheet
     columns: dict[str, int] = field(factory=dict)  # field id -> 1-based column
+    unknown: dict[str, int] = field(factory=dict)  # unknown column header -> 1-based column
 
 
 @define
@@ -142,7 +143,7 @@ class CohortData:
         if sheet == "cohort":
             if field_id is not None and field_id in self._cohort_rows:
                 row = self._cohort_rows[field_id]
-                column = "B"
+                column = column_letter(layout.columns.get("value", 2)) if layout else "B"
         elif record is not None and id(record) in self._rows:
             row = self._rows[id(record)][1]
             if layout and field_id in layout.columns:
@@ -163,11 +164,14 @@ class CohortData:
         sheet: str | None = None,
         subject: str | None = None,
         source: str = "core",
+        ja: str | None = None,
     ) -> Finding:
         """Build a :class:`Finding` that names the sheet, row, column and cell of ``field``.
 
         ``subject`` defaults to the record's own id (participant, host, phase...) or, for the
         Cohort, its ``cohort_id``. The plugin manager sets ``source`` to the plugin's name.
+        ``ja`` is the message in Japanese, shown with ``--lang ja`` (give one for every
+        finding: the contract suite checks it).
         """
         sheet_name, row, column, cell = self.location(record, field, sheet)
         if subject is None and record is not None:
@@ -183,6 +187,7 @@ class CohortData:
             subject=subject,
             source=source,
             field_id=field,
+            message_ja=ja,
         )
 
     def error(self, code: str, message: str, **where: Any) -> Finding:

@@ -25,8 +25,12 @@ FIELD_TYPES = {
     "country": "an ISO 3166-1 alpha-2 country code (a country name is accepted)",
     "country_list": "ISO 3166-1 alpha-2 codes separated by ';'",
     "email": "an e-mail address",
+    "kana": "text in kana (half-width katakana is made full-width)",
 }
 
+#: How carefully a field's values must be handled: ``personal`` (identifies a person:
+#: names, e-mail, gender), ``sensitive`` (special care: date of birth, passport number,
+#: health); ``--redact`` removes or masks both (see :mod:`kenshu.privacy`).
 SENSITIVITIES = ("public", "personal", "sensitive")
 
 

@@ -130,7 +130,7 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
 
 
 def _as_dict(value: Mapping[str, Any] | None) -> dict[str, Any]:
-    return dict(value or {})
+    return dict(value) if value else {}
 
 
 def _text():
@@ -189,9 +189,12 @@ class Participant:
     family_name: str | None = _text()
     given_name: str | None = _text()
     native_name: str | None = _text()
+    name_kanji: str | None = _text()
+    name_kana: str | None = _text()
     gender: str | None = _enum(GENDERS)
     date_of_birth: dt.date | None = _date()
     nationality: str | None = _text()
+    passport_number: str | None = _text()
     home_country: str | None = _text()
     home_region: str | None = _text()
     home_organisation: str | None = _text()
@@ -205,6 +208,7 @@ class Participant:
     arrival_date: dt.date | None = _date()
     departure_date: dt.date | None = _date()
     status: str | None = _enum(PARTICIPANT_STATUSES)
+    health_notes: str | None = _text()
     notes: str | None = _text()
     extra: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
     unknown: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
@@ -326,6 +330,8 @@ class Finding:
     """One problem or observation, with where it is and whom it concerns.
 
     ``code`` is stable (``source.kebab-name``); ``message`` is for people and may change.
+    ``message_ja`` is the same message in Japanese (``--lang ja``); without one, output in
+    Japanese falls back to ``message``.
     """
 
     code: str
@@ -338,13 +344,20 @@ class Finding:
     subject: str | None = None
     source: str = "core"
     field_id: str | None = None
+    message_ja: str | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``kenshu validate --json``."""
+    def message_in(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``en`` or ``ja``), falling back to English."""
+        if lang == "ja" and self.message_ja:
+            return self.message_ja
+        return self.message
+
+    def as_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The JSON shape of ``kenshu validate --json``; ``message`` is in ``lang``."""
         return {
             "code": self.code,
             "severity": self.severity,
-            "message": self.message,
+            "message": self.message_in(lang),
             "sheet": self.sheet,
             "row": self.row,
             "column": self.column,

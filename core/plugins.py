@@ -11,8 +11,9 @@ catches exceptions and checks result types per plugin.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import metadata
+from types import GeneratorType
 from typing import Any
 
 import pluggy
@@ -25,6 +26,8 @@ from kenshu.settings import Setting
 #: The version of the hook API described in :mod:`kenshu.hookspecs`.
 PLUGIN_API_VERSION = "1.0"
 ENTRY_POINT_GROUP = "kenshu"
+#: A hook bound to one programme: call it with the hook's arguments, get (records, findings).
+HookCall = Callable[..., tuple[list[Any], list[Finding]]]
 DISABLE_ENV = "KENSHU_DISABLE_PLUGINS"
 
 
@@ -213,16 +216,25 @@ class PluginRegistry:
                 raise TypeError(f"register() takes a Programme, got {type(programme).__name__}")
             holder = self.programmes.get(programme.code)
             if holder is not None:
+                # the plugin named after the code keeps it, whichever loaded first (plugins
+                # load by name: "aaa" must not take "lgotp" from the lgotp plugin)
+                rightful = name == programme.code and holder.plugin != programme.code
+                loser, winner = (holder.plugin, name) if rightful else (name, holder.plugin)
                 self.problems.append(
                     PluginProblem(
-                        name,
-                        f"claims programme {programme.code!r}, which plugin {holder.plugin!r} "
-                        "already provides; ignored",
+                        str(loser),
+                        f"claims programme {programme.code!r}, which plugin {winner!r} "
+                        f"{'provides' if rightful else 'already provides'}; ignored",
                         hook="kenshu_register_programmes",
                         code="plugin.programme-conflict",
                     )
                 )
-                return
+                if not rightful:
+                    return
+                self._owned.get(str(loser), set()).discard(programme.code)
+                lost = self.plugins.get(str(loser))
+                if lost is not None and programme.code in lost.programmes:
+                    lost.programmes.remove(programme.code)
             import attrs
 
             self.programmes[programme.code] = attrs.evolve(programme, plugin=name)
@@ -248,8 +260,10 @@ class PluginRegistry:
     def owns(self, plugin: str, programme: Programme | None) -> bool:
         """Should ``plugin``'s hooks answer for ``programme``?"""
         owned = self._owned.get(plugin)
-        if not owned:
+        if owned is None:
             return True  # cross-cutting plugin (or core): every programme
+        # a programme plugin answers for its own programmes only (none, if all its
+        # claims were refused)
         return programme is not None and programme.code in owned
 
     def call(
@@ -264,43 +278,56 @@ class PluginRegistry:
         the plugin's name as ``source``. Exceptions and wrong types become problems and
         warning findings; the other plugins' results are kept.
         """
-        caller = getattr(self.pm.hook, hook)
+        return self.bind(hook, programme)(**kwargs)
+
+    def bind(self, hook: str, programme: Programme | None) -> HookCall:
+        """:meth:`call` for one hook and programme, with the answering plugins looked up
+        once: validation calls ``kenshu_check_participant`` this way for every participant."""
         expected = hookspecs.RESULT_TYPES.get(hook, ())
-        results: list[Any] = []
-        findings: list[Finding] = []
-        arguments = dict(kwargs, programme=programme)
         # pluggy lists implementations in registration order (it calls them in reverse);
         # kenshu calls them in registration order: core first, then plugins by name.
-        for impl in caller.get_hookimpls():
-            if not self.owns(impl.plugin_name, programme):
-                continue
-            try:
-                answer = impl.function(*[arguments[name] for name in impl.argnames])
-                items = [] if answer is None else list(_as_iterable(answer))
-            except Exception as exc:
-                findings.append(self._hook_failed(impl.plugin_name, hook, exc))
-                continue
-            for item in items:
-                if isinstance(item, Finding):
-                    if item.source == "core" and impl.plugin_name != "core":
-                        import attrs
+        impls = [
+            (impl.plugin_name, impl.function, tuple(impl.argnames))
+            for impl in getattr(self.pm.hook, hook).get_hookimpls()
+            if self.owns(impl.plugin_name, programme)
+        ]
 
-                        item = attrs.evolve(item, source=impl.plugin_name)
-                    findings.append(item)
-                elif type(item).__name__ in expected:
-                    results.append(_stamp(item, impl.plugin_name))
-                else:
-                    findings.append(
-                        self._hook_failed(
-                            impl.plugin_name,
-                            hook,
-                            TypeError(
-                                f"returned a {type(item).__name__}, expected "
-                                f"{' or '.join((*expected, 'Finding'))}"
-                            ),
+        def run(**kwargs: Any) -> tuple[list[Any], list[Finding]]:
+            results: list[Any] = []
+            findings: list[Finding] = []
+            arguments = dict(kwargs, programme=programme)
+            for name, function, argnames in impls:
+                try:
+                    answer = function(*[arguments[arg] for arg in argnames])
+                    if answer is None:
+                        continue
+                    items = list(_as_iterable(answer))
+                except Exception as exc:
+                    findings.append(self._hook_failed(name, hook, exc))
+                    continue
+                for item in items:
+                    if isinstance(item, Finding):
+                        if item.source == "core" and name != "core":
+                            import attrs
+
+                            item = attrs.evolve(item, source=name)
+                        findings.append(item)
+                    elif type(item).__name__ in expected:
+                        results.append(_stamp(item, name))
+                    else:
+                        findings.append(
+                            self._hook_failed(
+                                name,
+                                hook,
+                                TypeError(
+                                    f"returned a {type(item).__name__}, expected "
+                                    f"{' or '.join((*expected, 'Finding'))}"
+                                ),
+                            )
                         )
-                    )
-        return results, findings
+            return results, findings
+
+        return run
 
     def _hook_failed(self, plugin: str, hook: str, exc: Exception) -> Finding:
         message = f"{type(exc).__name__}: {exc}"
@@ -309,6 +336,8 @@ class PluginRegistry:
             code="core.plugin-failed",
             severity="warning",
             message=f"plugin {plugin!r} failed in {hook} ({message}); its results are missing",
+            message_ja=f"プラグイン「{plugin}」が{hook}の処理中にエラーになりました({message})。"
+            "このプラグインの結果は含まれていません",
             source=plugin,
         )
 
@@ -349,7 +378,12 @@ class PluginRegistry:
                 )
 
 
+_ITERABLES = frozenset({list, tuple, GeneratorType, type(iter(())), type(iter([]))})
+
+
 def _as_iterable(answer: Any) -> Iterable[Any]:
+    if type(answer) in _ITERABLES:  # what hooks return, answered before the slower checks
+        return answer
     if isinstance(answer, str | bytes) or not isinstance(answer, Iterable):
         return [answer]
     return answer

@@ -30,6 +30,12 @@ class Report:
     """Everything ``kenshu report`` writes."""
 
     validation: Validation
+    #: the language of the summary and finding messages (``en`` or ``ja``), and how dates
+    #: are written in sentences (``iso`` or ``wareki``); plugins' summaries may follow them
+    lang: str = "en"
+    date_style: str = "iso"
+    #: what ``--redact`` removed (a :class:`kenshu.privacy.Redactions`), or None
+    redactions: Any = None
     summary: list[str] = field(factory=list)
     phases: list[PlannedPhase] = field(factory=list)
     groups: list[Group] = field(factory=list)
@@ -72,14 +78,24 @@ class Report:
         ]
 
 
-def build_report(validation: Validation, registry: PluginRegistry) -> Report:
-    """Compute the report for a validated cohort (also when it has errors)."""
+def build_report(
+    validation: Validation, registry: PluginRegistry, *, lang: str = "en", date_style: str = "iso"
+) -> Report:
+    """Compute the report for a validated cohort (also when it has errors).
+
+    ``lang`` chooses the language of the core summary sentences (plugins see it as
+    ``report.lang``); ``date_style="wareki"`` writes their dates in Japanese eras.
+    """
     data, programme, settings = validation.data, validation.programme, validation.settings
-    report = Report(validation=validation)
+    report = Report(validation=validation, lang=lang, date_style=date_style)
     findings: list[Finding] = []
     if data.cohort is None:
         report.findings = validation.findings
-        report.summary = ["The cohort could not be read: see the findings."]
+        report.summary = [
+            "コホートを読み取れませんでした。指摘事項を見てください。"
+            if lang == "ja"
+            else "The cohort could not be read: see the findings."
+        ]
         return report
     kwargs = {"data": data, "settings": settings}
     phases, more = registry.call("kenshu_plan_schedule", programme, **kwargs)
@@ -106,14 +122,22 @@ def build_report(validation: Validation, registry: PluginRegistry) -> Report:
     for f in report.findings:
         if f.severity in counts:
             counts[f.severity] += 1
-    report.summary.append(
-        f"Findings: {counts['error']} error(s), {counts['warning']} warning(s)"
-        + ("." if counts["error"] == 0 else "; see the Findings sheet.")
-    )
+    if lang == "ja":
+        report.summary.append(
+            f"指摘事項: エラー{counts['error']}件、警告{counts['warning']}件。"
+            + ("" if counts["error"] == 0 else "詳しくは「指摘事項」シートを見てください。")
+        )
+    else:
+        report.summary.append(
+            f"Findings: {counts['error']} error(s), {counts['warning']} warning(s)"
+            + ("." if counts["error"] == 0 else "; see the Findings sheet.")
+        )
     return report
 
 
 def core_summary(report: Report) -> list[str]:
+    if report.lang == "ja":
+        return _core_summary_ja(report)
     data = report.data
     cohort = data.cohort
     programme = report.validation.programme
@@ -123,9 +147,8 @@ def core_summary(report: Report) -> list[str]:
     ]
     if cohort.start_date and cohort.end_date:
         days = inclusive_days(cohort.start_date, cohort.end_date)
-        lines.append(
-            f"From {cohort.start_date.isoformat()} to {cohort.end_date.isoformat()} ({days} days, both included)."
-        )
+        start, end = (_day(d, report.date_style) for d in (cohort.start_date, cohort.end_date))
+        lines.append(f"From {start} to {end} ({days} days, both included).")
     if data.participants:
         countries = {p.nationality for p in data.participants if p.nationality}
         lines.append(
@@ -137,6 +160,37 @@ def core_summary(report: Report) -> list[str]:
             )
             + (f", {len(data.hosts)} host(s)" if data.hosts else "")
             + "."
+        )
+    return lines
+
+
+def _day(value: dt.date, date_style: str) -> str:
+    from kenshu.wareki import format_wareki
+
+    return format_wareki(value) if date_style == "wareki" else value.isoformat()
+
+
+def _core_summary_ja(report: Report) -> list[str]:
+    data = report.data
+    cohort = data.cohort
+    programme = report.validation.programme
+    title = (programme.title_ja or programme.title) if programme else data.programme_code
+    lines = [
+        f"{title}: コホート {cohort.cohort_id}"
+        + (f"({cohort.title})" if cohort.title else "")
+        + "。"
+    ]
+    if cohort.start_date and cohort.end_date:
+        days = inclusive_days(cohort.start_date, cohort.end_date)
+        start, end = (_day(d, report.date_style) for d in (cohort.start_date, cohort.end_date))
+        lines.append(f"期間は{start}から{end}まで({days}日間、初日と最終日を含む)。")
+    if data.participants:
+        countries = {p.nationality for p in data.participants if p.nationality}
+        lines.append(
+            f"参加者{len(data.participants)}人"
+            + (f"({len(countries)}か国)" if countries else "")
+            + (f"、受入団体{len(data.hosts)}団体" if data.hosts else "")
+            + "。"
         )
     return lines
 
@@ -186,7 +240,7 @@ def _slug(name: str) -> str:
 
 
 def report_json(report: Report) -> dict[str, Any]:
-    """The JSON shape of ``kenshu report --json``."""
+    """The JSON shape of ``kenshu report --json`` (finding messages in ``report.lang``)."""
     out: dict[str, Any] = {
         "programme": report.programme_code,
         "cohort_id": report.cohort_id,
@@ -239,8 +293,10 @@ def report_json(report: Report) -> dict[str, Any]:
             }
             for f in report.follow_ups
         ],
-        "findings": [f.as_dict() for f in report.findings],
+        "findings": [f.as_dict(report.lang) for f in report.findings],
     }
+    if report.redactions is not None:
+        out["redactions"] = report.redactions.as_json()
     for sheet in report.sheets:
         key = sheet.key or _slug(sheet.name)
         out.setdefault("sheets", {})[key] = {

@@ -8,6 +8,7 @@ from typing import Any
 
 from kenshu.atomic import atomic_path
 from kenshu.report import Report
+from kenshu.wareki import format_date
 from kenshu.workbook.export import safe_row, text_cell
 
 _TITLES = {
@@ -20,6 +21,7 @@ _TITLES = {
         "Totals": "Totals",
         "FollowUps": "FollowUps",
         "Findings": "Findings",
+        "Redactions": "Redactions",
     },
     "ja": {
         "Summary": "概要",
@@ -30,19 +32,28 @@ _TITLES = {
         "Totals": "費用合計",
         "FollowUps": "フォローアップ",
         "Findings": "指摘事項",
+        "Redactions": "秘匿処理",
     },
 }
 
 
 def write_report_workbook(path: str | Path, report: Report, lang: str = "en") -> None:
-    """Write the report at ``path`` atomically."""
+    """Write the report at ``path`` atomically.
+
+    Finding messages are in ``lang``; dates are written as ``report.date_style`` says
+    (``wareki``: Japanese-era text). A redacted report (``report.redactions``) gets a
+    Redactions sheet that says what was removed or masked.
+    """
+    import functools
+
     import openpyxl
 
     titles = _TITLES.get(lang, _TITLES["en"])
     wb = openpyxl.Workbook(write_only=True)
     data = report.data
+    sheet = functools.partial(_sheet, date_style=report.date_style)
 
-    _sheet(wb, titles["Summary"], ["summary"], [[line] for line in report.summary], widths=[110])
+    sheet(wb, titles["Summary"], ["summary"], [[line] for line in report.summary], widths=[110])
     settings = report.validation.settings
     ws = wb.create_sheet(f"{titles['Summary']} settings" if lang == "en" else "設定値")
     _rows(
@@ -60,7 +71,7 @@ def write_report_workbook(path: str | Path, report: Report, lang: str = "en") ->
         widths=[28, 16, 14, 90],
     )
 
-    _sheet(
+    sheet(
         wb,
         titles["Schedule"],
         [
@@ -95,7 +106,7 @@ def write_report_workbook(path: str | Path, report: Report, lang: str = "en") ->
         for pid in group.participant_ids:
             group_of.setdefault(pid, []).append(group.group_id)
     per_subject = Counter((f.subject, f.severity) for f in report.findings if f.subject)
-    _sheet(
+    sheet(
         wb,
         titles["Participants"],
         [
@@ -134,7 +145,7 @@ def write_report_workbook(path: str | Path, report: Report, lang: str = "en") ->
         widths=[16, 16, 16, 18, 10, 30, 14, 12, 12, 16, 12, 8, 8],
     )
     if report.groups:
-        _sheet(
+        sheet(
             wb,
             titles["Classes"],
             ["group_id", "kind", "size", "participant_ids", "explanation"],
@@ -150,7 +161,7 @@ def write_report_workbook(path: str | Path, report: Report, lang: str = "en") ->
             ],
             widths=[16, 14, 6, 60, 80],
         )
-    _sheet(
+    sheet(
         wb,
         titles["Costs"],
         [
@@ -180,7 +191,7 @@ def write_report_workbook(path: str | Path, report: Report, lang: str = "en") ->
         ],
         widths=[12, 16, 22, 12, 8, 30, 14, 14, 90],
     )
-    _sheet(
+    sheet(
         wb,
         titles["Totals"],
         ["payer", "reimbursement", "host_id", "amount", "currency"],
@@ -190,7 +201,7 @@ def write_report_workbook(path: str | Path, report: Report, lang: str = "en") ->
         ],
         widths=[22, 30, 14, 14, 8],
     )
-    _sheet(
+    sheet(
         wb,
         titles["FollowUps"],
         [
@@ -219,17 +230,37 @@ def write_report_workbook(path: str | Path, report: Report, lang: str = "en") ->
         widths=[20, 20, 12, 12, 12, 24, 8, 60],
     )
     for extra in report.sheets:
-        _sheet(wb, extra.name[:31], list(extra.header), [list(r) for r in extra.rows])
-    _sheet(
+        sheet(wb, extra.name[:31], list(extra.header), [list(r) for r in extra.rows])
+    sheet(
         wb,
         titles["Findings"],
         ["severity", "code", "message", "sheet", "row", "column", "cell", "subject", "source"],
         [
-            [f.severity, f.code, f.message, f.sheet, f.row, f.column, f.cell, f.subject, f.source]
+            [
+                f.severity,
+                f.code,
+                f.message_in(lang),
+                f.sheet,
+                f.row,
+                f.column,
+                f.cell,
+                f.subject,
+                f.source,
+            ]
             for f in report.findings
         ],
         widths=[9, 30, 90, 14, 6, 6, 8, 16, 12],
     )
+    if report.redactions is not None:
+        from kenshu.privacy import REDACTIONS_HEADER
+
+        sheet(
+            wb,
+            titles["Redactions"],
+            list(REDACTIONS_HEADER),
+            report.redactions.rows(lang),
+            widths=[14, 22, 28, 12, 70],
+        )
     with atomic_path(path) as temporary:
         wb.save(temporary)
 
@@ -241,14 +272,23 @@ def _cell(value: Any) -> Any:
 
 
 def _sheet(
-    wb: Any, title: str, header: list[str], rows: list[list[Any]], widths: list[int] | None = None
+    wb: Any,
+    title: str,
+    header: list[str],
+    rows: list[list[Any]],
+    widths: list[int] | None = None,
+    date_style: str = "iso",
 ) -> None:
     ws = wb.create_sheet(title)
-    _rows(ws, header, rows, widths)
+    _rows(ws, header, rows, widths, date_style)
 
 
 def _rows(
-    ws: Any, header: list[str], rows: list[list[Any]], widths: list[int] | None = None
+    ws: Any,
+    header: list[str],
+    rows: list[list[Any]],
+    widths: list[int] | None = None,
+    date_style: str = "iso",
 ) -> None:
     from kenshu.workbook.cells import column_letter
     from openpyxl.styles import Font
@@ -263,4 +303,6 @@ def _rows(
         cells.append(cell)
     ws.append(cells)
     for row in rows:
+        if date_style != "iso":
+            row = [format_date(value, date_style) for value in row]
         ws.append(safe_row(ws, row))

@@ -235,6 +235,7 @@ def kenshu_check_participant(data, participant, settings):
             data.error(
                 "{name}.too-old",
                 f"{{age}} years old on {{cohort.start_date}} (rule: at most {{settings['max_age']}})",
+                ja=f"{{cohort.start_date}}時点で{{age}}歳です(要件: {{settings['max_age']}}歳以下)",
                 record=participant,
                 field="date_of_birth",
             )

@@ -117,7 +117,11 @@ def build_schema(registry: PluginRegistry, programme: Programme | None) -> Schem
     for f in contributed:
         if f.sheet not in fields or f.sheet == "settings":
             problems.append(
-                _problem(f.source, f"field {f.id!r} names an unknown sheet {f.sheet!r}")
+                _problem(
+                    f.source,
+                    f"field {f.id!r} names an unknown sheet {f.sheet!r}",
+                    f"項目「{f.id}」が存在しないシート「{f.sheet}」を指定しています",
+                )
             )
             continue
         clash = next((other for other in fields[f.sheet] if other.id == f.id), None)
@@ -126,6 +130,7 @@ def build_schema(registry: PluginRegistry, programme: Programme | None) -> Schem
                 _problem(
                     f.source,
                     f"field {f.sheet}.{f.id} clashes with the one from {clash.source}; ignored",
+                    f"項目 {f.sheet}.{f.id} は{clash.source}の項目と重複するため、無視しました",
                 )
             )
             continue
@@ -138,7 +143,9 @@ def build_schema(registry: PluginRegistry, programme: Programme | None) -> Schem
         if s.id in seen:
             problems.append(
                 _problem(
-                    s.owner, f"setting {s.id!r} is already declared by {seen[s.id].owner}; ignored"
+                    s.owner,
+                    f"setting {s.id!r} is already declared by {seen[s.id].owner}; ignored",
+                    f"設定「{s.id}」は{seen[s.id].owner}がすでに定義しているため、無視しました",
                 )
             )
             continue
@@ -147,5 +154,11 @@ def build_schema(registry: PluginRegistry, programme: Programme | None) -> Schem
     return Schema(programme=programme, fields=fields, settings=settings, problems=problems)
 
 
-def _problem(source: str, message: str) -> Finding:
-    return Finding(code="core.schema-conflict", severity="warning", message=message, source=source)
+def _problem(source: str, message: str, ja: str | None = None) -> Finding:
+    return Finding(
+        code="core.schema-conflict",
+        severity="warning",
+        message=message,
+        message_ja=ja,
+        source=source,
+    )

@@ -56,6 +56,7 @@ def resolve_settings(
                 code="core.invalid-setting",
                 severity="error",
                 message=f"setting {key!r}: {reason}",
+                message_ja=f"設定「{key}」の値が正しくありません: {reason}",
                 sheet=layout.name if layout else "Settings",
                 row=row,
                 column=column,
@@ -82,14 +83,9 @@ def validate(
     )
     findings.extend(cohort_findings)
     if data.cohort is not None:
+        check = registry.bind("kenshu_check_participant", programme)  # looked up once
         for participant in data.participants:
-            _, more = registry.call(
-                "kenshu_check_participant",
-                programme,
-                data=data,
-                participant=participant,
-                settings=settings,
-            )
+            _, more = check(data=data, participant=participant, settings=settings)
             findings.extend(more)
     return Validation(data, programme, schema, settings, sort_findings(findings))
 
@@ -103,6 +99,7 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
             _SEVERITY_ORDER[f.severity],
             f.sheet or "",
             f.row or 0,
+            len(f.column or ""),  # column letters in sheet order: Z before AA
             f.column or "",
             f.code,
         ),

@@ -34,6 +34,7 @@ FILES = (
     "docs/hooks.md",
     "docs/plugin-guide.md",
     "docs/workbook-format.md",
+    "docs/import-mapping.md",
 )
 MARKER = re.compile(
     r"(?P<begin><!-- BEGIN generated: (?P<name>[\w:.-]+) -->\n)"
@@ -250,6 +251,8 @@ LGOTP_TABLES = {
             "Participant ID": "P001",
             "Family name": "Nguyen",
             "Given name": "Lan",
+            "Date of birth": dt.date(1990, 8, 2),
+            "E-mail": "lan.nguyen@example.vn",
             "Nationality": "VN",
             "Home country": "VN",
             "Home organisation": "Da Nang City People's Committee",
@@ -267,6 +270,7 @@ LGOTP_TABLES = {
             "Participant ID": "P002",
             "Family name": "Santos",
             "Given name": "Maria",
+            "Date of birth": "平成元年6月1日",
             "Nationality": "Philippines",
             "Home country": "PH",
             "Home organisation": "Cebu Provincial Government",
@@ -346,12 +350,117 @@ def readme_transcripts() -> dict[str, str]:
         s.run("convert", "cohort-2024.json", "cohort-2024-ja.xlsx", "--lang", "ja")
         s.run("validate", "cohort-2024-ja.xlsx")
         out["readme-convert"] = s.take()
+        s.run("validate", "cohort-2024.xlsx", "--lang", "ja")
+        s.run("convert", "cohort-2024.xlsx", "cohort-2024-wareki.xlsx", "--date-style", "wareki")
+        out["readme-japanese"] = s.take()
+        s.run("convert", "cohort-2024.xlsx", "cohort-2024-shared.xlsx", "--redact")
+        out["readme-redact"] = s.take()
+        out.update(exchange_transcripts(s, folder))
         (folder / "names.xlsx").write_text("name,country\nLan,VN\n", encoding="utf-8")
         s.run("validate", "names.xlsx", show_exit=True)
         s.run("convert", "cohort-2024.xlsx", "cohort-2024.xlsx", show_exit=True)
         out["readme-usage-errors"] = s.take()
         s.run("--disable-plugin", "lgotp", "validate", "cohort-2024.xlsx")
         out["readme-disable"] = s.take()
+    return out
+
+
+# Sapporo's copy of the cohort: a placement score that differs (a conflict), a position
+# the office's copy lacks (taken), and a trainee of its own.
+SAPPORO_TABLES = {
+    "Participants": [
+        {
+            "Participant ID": "P001",
+            "Position": "Tourism promotion officer",
+            "Placement test score": 64,
+        },
+        {
+            "Participant ID": "P003",
+            "Family name": "Pham",
+            "Given name": "Thu",
+            "Nationality": "VN",
+            "Home country": "VN",
+            "Home organisation": "Hue City People's Committee",
+            "Organisation type": "local_government",
+            "English level (CEFR)": "B2",
+            "Host ID": "H-SAP",
+            "Arrival date": dt.date(2024, 5, 14),
+            "Departure date": dt.date(2025, 3, 20),
+            "Placement test score": 48,
+            "Recommended by own government": "yes",
+            "Field of training": "tourism",
+            "Leadership evidence": "runs the city's heritage programme",
+        },
+    ],
+}
+
+ROSTER_MAPPING = """\
+[cohort]
+programme = "lgotp"
+cohort_id = "lgotp-2025"
+
+[[sheets]]
+sheet = "研修員名簿"
+into = "participants"
+
+[sheets.columns]
+participant_id = "番号"
+family_name = "氏名/姓"
+given_name = "氏名/名"
+gender = "性別"
+nationality = "国籍"
+date_of_birth = "生年月日"
+
+[sheets.values.nationality]
+"ラオス" = "LA"
+"""
+
+
+def write_roster(path: Path) -> None:
+    """A partner's own layout: a title, a two-row header with merged cells, Japanese
+    column names, 男/女 and country names in Japanese."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "研修員名簿"
+    ws["A1"] = "令和7年度 研修員名簿"
+    ws.merge_cells("A1:G1")
+    for column, text in zip("ADEFG", ["番号", "性別", "国籍", "生年月日", "備考"], strict=True):
+        ws[f"{column}2"] = text
+        ws.merge_cells(f"{column}2:{column}3")
+    ws["B2"] = "氏名"
+    ws.merge_cells("B2:C2")
+    ws["B3"], ws["C3"] = "姓", "名"
+    ws.append(["P101", "Vongsa", "Noy", "女", "ラオス", dt.date(1991, 3, 9), "通訳希望"])
+    ws.append(["P102", "Reyes", "Jose", "男", "フィリピン", "1989/11/23", None])
+    book.save(path)
+
+
+def exchange_transcripts(s: Session, folder: Path) -> dict[str, str]:
+    """The README's merge, diff and import blocks, and the mapping guide's suggestion."""
+    out: dict[str, str] = {}
+    fill_workbook(
+        folder / "lgotp-template.xlsx",
+        folder / "sapporo.xlsx",
+        {"Cohort ID": "lgotp-2024"},
+        SAPPORO_TABLES,
+    )
+    s.run("merge", "cohort-2024.xlsx", "sapporo.xlsx", "-o", "merged.xlsx", show_exit=True)
+    s.run(
+        "merge", "cohort-2024.xlsx", "sapporo.xlsx", "-o", "merged.xlsx", "--prefer", "sapporo.xlsx"
+    )
+    out["readme-merge"] = s.take()
+    s.run("diff", "cohort-2024.xlsx", "merged.xlsx", show_exit=True)
+    out["readme-diff"] = s.take()
+    write_roster(folder / "roster.xlsx")
+    (folder / "roster.toml").write_text(ROSTER_MAPPING, encoding="utf-8")
+    s.cat("roster.toml")
+    s.run("import", "roster.xlsx", "--mapping", "roster.toml", "-o", "roster-cohort.xlsx")
+    out["readme-import"] = s.take()
+    s.run("import", "roster.xlsx", "--suggest", "--programme", "lgotp", "-o", "suggested.toml")
+    s.cat("suggested.toml")
+    out["import-suggest"] = s.take()
     return out
 
 

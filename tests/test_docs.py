@@ -28,7 +28,7 @@ import click
 import pytest
 from kenshu import PLUGIN_API_VERSION, hookspecs
 from kenshu.catalogue import CORE_FIELDS, SHEETS
-from kenshu.cli.main import cli
+from kenshu.cli.main import COMMAND_MODULES, add_builtin_commands, cli
 from kenshu.io import load_cohort
 from kenshu.plugins import PluginRegistry
 from kenshu.report import build_report
@@ -270,11 +270,14 @@ def test_every_core_field_and_sheet_is_in_workbook_format() -> None:
 
 
 def _core_commands() -> dict[str, click.Command]:
-    """kenshu's own commands (other tests may have let plugins add theirs to the group)."""
+    """kenshu's own commands, those of ``kenshu.cli.main`` and of its command modules
+    (other tests may have let plugins add theirs to the group)."""
+    add_builtin_commands(cli)
+    own = {"kenshu.cli.main", *COMMAND_MODULES}
     return {
         name: command
         for name, command in cli.commands.items()
-        if getattr(command.callback, "__module__", None) == "kenshu.cli.main"
+        if getattr(command.callback, "__module__", None) in own
     }
 
 

@@ -128,7 +128,11 @@ def test_report_splits_classes_and_explains_every_cost(
     out = tmp_path / "report.xlsx"
     result = invoke("report", str(EXAMPLES / name), "-o", str(out), "--lang", lang)
     assert result.exit_code == 1, result.output  # written, and the cohort has errors
-    assert "JIAM Japanese classes: 3 (8+7+7)" in result.output
+    summary = {
+        "en": "JIAM Japanese classes: 3 (8+7+7)",
+        "ja": "JIAMの日本語クラス: 3クラス(8+7+7人)",
+    }
+    assert summary[lang] in result.output  # the summary follows --lang
     data = source()
 
     # JIAM classes: 22 trainees by placement score, highest first, 8+7+7

@@ -10,8 +10,10 @@ It checks that the plugin loads with no problem and implements only known hooks 
 misspelt hook fails), that every field has labels in English and Japanese and help, that
 every setting has help, a source and a default of its own type, that each programme's
 template round-trips through fill -> read -> validate in both languages, that findings carry
-stable codes, that the plugin answers only for its own programmes, and that its example
-workbooks load, validate and report without any plugin error.
+stable codes and a Japanese message (``data.error(..., ja="...")``, shown with ``--lang ja``;
+checked on the sample, on variants meant to make rules speak and on the examples), that the
+plugin answers only for its own programmes, and that its example workbooks load, validate
+and report without any plugin error.
 """
 
 from __future__ import annotations
@@ -199,6 +201,24 @@ def contract_suite(
                 report = report_cohort(make_sample(reg, programme), reg)
                 _assert_clean(reg, report.findings)
 
+        def test_findings_have_japanese_messages(self) -> None:
+            reg = registry()
+            for programme in own_programmes(reg):
+                cohorts = _variants(make_sample(reg, programme), reg.schema(programme))
+                for example in programme.examples:
+                    cohorts.append(read_cohort(Path(example), reg)[0])
+                for data in cohorts:
+                    report = report_cohort(data, reg)
+                    missing = [
+                        f"{f.code}: {f.message}"
+                        for f in report.findings
+                        if f.source == name and not f.message_ja
+                    ]
+                    assert not missing, (
+                        "findings without a Japanese message (give data.error(..., ja=...)): "
+                        f"{missing}"
+                    )
+
         def test_answers_only_for_own_programmes(self) -> None:
             if cross_cutting:
                 return
@@ -243,6 +263,58 @@ class _ForeignPlugin:
     @hookimpl
     def kenshu_register_programmes(self, register: Callable[[Programme], None]) -> None:
         register(Programme(code="contract-foreign", title="A programme of another plugin"))
+
+
+def _variants(data: Any, schema: Any) -> list[Any]:
+    """The sample and two variants meant to make a programme's rules speak: one with every
+    optional value emptied, one with unusual values (a one-day stay, a five-year one, the
+    last choice of each choice field, nationality JP)."""
+    import copy
+
+    import attrs
+
+    sparse = copy.copy(data)
+    sparse.participants = [
+        attrs.evolve(
+            p,
+            **{
+                f.id: None
+                for f in schema.fields["participants"]
+                if f.source == "core"
+                and f.id not in ("participant_id", "host_id", "arrival_date", "departure_date")
+                and getattr(p, f.id, None) is not None
+                and not isinstance(getattr(p, f.id), tuple)
+            },
+            extra={},
+        )
+        for p in data.participants
+    ]
+    sparse.hosts = [attrs.evolve(h, extra={}) for h in data.hosts]
+    odd = copy.copy(data)
+    odd_people = []
+    for index, p in enumerate(data.participants):
+        choices = {
+            f.id: f.choices[-1]
+            for f in schema.fields["participants"]
+            if f.source == "core" and f.type == "choice" and f.id != "status"
+        }
+        arrival = p.arrival_date or dt.date(2024, 5, 20)
+        for days in (1, 5 * 366):
+            odd_people.append(
+                attrs.evolve(
+                    p,
+                    participant_id=f"{p.participant_id}-{days}-{index}",
+                    nationality="JP",
+                    arrival_date=arrival,
+                    departure_date=arrival + dt.timedelta(days=days),
+                    **choices,
+                )
+            )
+    odd.participants = odd_people
+    for variant in (sparse, odd):  # look-up caches must follow the new records
+        variant._participants_by_id = None
+        variant._hosts_by_id = None
+    return [data, sparse, odd]
 
 
 def _empty(programme: Programme):

@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from attrs import frozen
+
+if TYPE_CHECKING:
+    from kenshu.workbook.safety import FileScan
 
 
 @frozen
@@ -64,13 +68,73 @@ def _clean(value: Any) -> Any:
     return value
 
 
-class CalamineReader:
-    """python-calamine: the default engine."""
+def _clean_row(values: list[Any]) -> list[Any]:
+    """``[_clean(v) for v in values]`` with the commonest types inlined: it runs per cell."""
+    return [
+        (v if v and not v.isspace() else None)
+        if (kind := type(v)) is str
+        else (int(v) if v.is_integer() else v)
+        if kind is float
+        else _clean(v)
+        for v in values
+    ]
 
-    def __init__(self, path: str | Path) -> None:
+
+def excel_date(serial: float, date1904: bool = False) -> dt.date | dt.datetime:
+    """The date (or date and time) an Excel-format day number stands for, also below zero
+    (dates before 1900, as LibreOffice and openpyxl write them)."""
+    epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
+    moment = epoch + dt.timedelta(days=serial)
+    return moment.date() if moment.time() == dt.time(0) else moment
+
+
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape_text(text: str) -> str:
+    """Text with Excel's ``_xHHHH_`` escapes decoded (``_x0001_`` is U+0001; a literal
+    ``_x`` is written ``_x005F_x``), as Excel and python-calamine read them."""
+    if "_x" not in text:
+        return text
+    return _ESCAPED.sub(lambda m: chr(int(m[1], 16)), text)
+
+
+def _from_row_one(rows: Iterator[list[Any]], first_row: int) -> Iterator[list[Any]]:
+    """calamine's rows of a sheet whose data starts at 0-based ``first_row``, from row 1.
+
+    python-calamine's ``iter_rows`` starts at row 1 whatever the sheet's first row (its
+    issue #177; its columns do start at the first column), so the rows above the data come
+    as empty rows. A version that starts at the data is told apart by a non-empty row
+    among the first ``first_row``: the rows above are then added. Nothing is buffered.
+    """
+    rows = iter(rows)
+    empties = 0
+    while empties < first_row:
+        values = next(rows, None)
+        if values is None:
+            return
+        if any(v is not None and v != "" for v in values):
+            yield from ([] for _ in range(first_row + empties))
+            yield values
+            break
+        empties += 1
+    else:
+        yield from ([] for _ in range(first_row))
+    yield from rows
+
+
+class CalamineReader:
+    """python-calamine: the default engine.
+
+    With the check's :class:`~kenshu.workbook.safety.FileScan`, dates before 1900 (negative
+    day numbers, which python-calamine reads as a time of day) are read as dates.
+    """
+
+    def __init__(self, path: str | Path, scan: FileScan | None = None) -> None:
         import python_calamine as pc
 
         self._path = str(path)
+        self._scan = scan
         try:
             self._book = pc.CalamineWorkbook.from_path(self._path)
         except pc.PasswordError:
@@ -103,8 +167,30 @@ class CalamineReader:
             return
         first_row, first_col = start
         pad = [None] * first_col
-        for offset, values in enumerate(data.iter_rows()):
-            yield first_row + offset + 1, pad + [_clean(v) for v in values]
+        fixes = self._negative_dates(sheet)
+        for offset, values in enumerate(_from_row_one(data.iter_rows(), first_row)):
+            number = offset + 1
+            row = pad + _clean_row(values)
+            for column, serial in fixes.get(number, ()):
+                if column < len(row) and isinstance(row[column], dt.date | dt.time):
+                    row[column] = excel_date(serial, self._scan.date1904)  # type: ignore[union-attr]
+            yield number, row
+
+    def _negative_dates(self, sheet: str) -> dict[int, list[tuple[int, float]]]:
+        """``{row: [(column index, day number)]}`` of the sheet's negative numbers."""
+        if self._scan is None:
+            return {}
+        found = self._scan.negative_serials.get(sheet)
+        if not found:
+            return {}
+        by_row: dict[int, list[tuple[int, float]]] = {}
+        for ref, serial in found.items():
+            letters = ref.rstrip("0123456789")
+            column = 0
+            for letter in letters:
+                column = column * 26 + ord(letter) - 64
+            by_row.setdefault(int(ref[len(letters) :]), []).append((column - 1, serial))
+        return by_row
 
     def close(self) -> None:
         self._book.close()
@@ -113,7 +199,7 @@ class CalamineReader:
 class OpenpyxlReader:
     """openpyxl in read-only mode, for .xlsx and .xlsm."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, scan: FileScan | None = None) -> None:
         import openpyxl
 
         self._path = str(path)
@@ -131,8 +217,10 @@ class OpenpyxlReader:
 
     def rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
         ws = self._book[sheet]
+        # the declared <dimension> is not trusted: it would pad every row to its width
+        ws.reset_dimensions()
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield number, [_clean(v) for v in values]
+            yield number, [_clean(unescape_text(v) if isinstance(v, str) else v) for v in values]
 
     def close(self) -> None:
         self._book.close()
@@ -141,8 +229,11 @@ class OpenpyxlReader:
 ENGINES = {"calamine": CalamineReader, "openpyxl": OpenpyxlReader}
 
 
-def open_workbook(path: str | Path, engine: str | None = None) -> WorkbookReader:
-    """Open ``path`` with ``engine`` (default: ``$KENSHU_READER`` or calamine)."""
+def open_workbook(
+    path: str | Path, engine: str | None = None, scan: FileScan | None = None
+) -> WorkbookReader:
+    """Open ``path`` with ``engine`` (default: ``$KENSHU_READER`` or calamine); ``scan`` is
+    what :func:`~kenshu.workbook.safety.check_file` learnt about the file."""
     name = engine or os.environ.get("KENSHU_READER") or "calamine"
     try:
         cls = ENGINES[name]
@@ -150,7 +241,7 @@ def open_workbook(path: str | Path, engine: str | None = None) -> WorkbookReader
         raise ReadError(
             path, f"unknown reading engine {name!r} (use calamine or openpyxl)"
         ) from None
-    return cls(path)
+    return cls(path, scan)
 
 
 def _one_line(exc: BaseException) -> str:

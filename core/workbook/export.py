@@ -10,6 +10,7 @@ User text is always written as text: a value starting with ``=`` never becomes a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from kenshu.dataset import CohortData
 from kenshu.fields import Field
 from kenshu.model import Finding
 from kenshu.schema import Schema
+from kenshu.wareki import format_date
 from kenshu.workbook.cells import column_letter
 from kenshu.workbook.load import LISTS_SHEET, METADATA_SHEET
 
@@ -28,6 +30,9 @@ TEMPLATE_ROWS = 500  # rows that dropdowns and formats cover beyond the data
 _FILL_ERROR = "FFF4C7C3"
 _FILL_WARNING = "FFFCE8B2"
 _HEADER_FILL = "FFDDE7F3"
+#: Header fills that mark columns of personal and sensitive data (see kenshu.privacy).
+_HEADER_FILL_PERSONAL = "FFFCE4D6"
+_HEADER_FILL_SENSITIVE = "FFF4B084"
 
 
 def write_cohort_workbook(
@@ -38,25 +43,64 @@ def write_cohort_workbook(
     lang: str = "en",
     plugin_versions: Mapping[str, str] | None = None,
     findings: Iterable[Finding] | None = None,
+    findings_sheet: bool = True,
+    date_style: str = "iso",
 ) -> None:
     """Write ``data`` as a cohort workbook at ``path`` (atomically).
 
+    ``date_style="wareki"`` writes the values of date fields as Japanese-era text
+    (令和6年5月12日), which the reader reads back to the same dates.
+
     ``findings`` (for ``--annotate``) colours the cells they name and adds their messages
-    as comments, plus a Findings sheet.
+    as comments, plus a Findings sheet unless ``findings_sheet`` is false (``merge`` writes
+    its own Conflicts sheet). A finding whose ``field_id`` is an unknown column's header
+    marks that column's cell.
     """
     import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
     writer = _Writer(workbook, data, schema, lang, list(findings or ()))
+    writer.findings_sheet = findings_sheet
+    writer.date_style = date_style
     writer.write_all(plugin_versions or {})
     with atomic_path(path) as temporary:
         workbook.save(temporary)
+
+
+#: Characters an xlsx cell cannot carry as they are (XML 1.0 forbids most C0 controls,
+#: U+FFFE, U+FFFF and lone surrogates; a CR would come back as LF), and literal text that
+#: readers would take for an escape.
+_NEEDS_ESCAPE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_"
+)
+_BAD_TITLE = re.compile(r"[\\*?:/\[\]\x00-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def escape_text(text: str) -> str:
+    """``text`` as an xlsx cell holds it: a character XML cannot carry becomes Excel's
+    ``_xHHHH_`` escape, and a literal ``_xHHHH_`` is protected as ``_x005F_xHHHH_``, as Excel
+    writes them; Excel, LibreOffice and python-calamine decode both, so nothing is lost."""
+    if not _NEEDS_ESCAPE.search(text):
+        return text
+    return _NEEDS_ESCAPE.sub(
+        lambda m: f"_x{ord(m[0]):04X}_" if len(m[0]) == 1 else "_x005F" + m[0], text
+    )
+
+
+def sheet_title(name: str) -> str:
+    """A name Excel accepts for a sheet: at most 31 characters, none of ``\\ * ? : / [ ]``
+    or control characters (each replaced by ``_``)."""
+    return _BAD_TITLE.sub("_", name)[:31] or "Sheet"
 
 
 def safe_value(value: Any) -> Any:
     """A value ready for a cell: tuples joined with ``;``, times as text."""
     if isinstance(value, tuple | list):
         return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):  # from a hand-written JSON file: kept, as JSON text
+        import json
+
+        return json.dumps(value, ensure_ascii=False, default=str)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dt.time | dt.timedelta):
@@ -68,6 +112,8 @@ def text_cell(ws: Any, value: Any):
     """A write-only cell that holds ``value`` literally (strings never become formulas)."""
     from openpyxl.cell import WriteOnlyCell
 
+    if isinstance(value, str):
+        value = escape_text(value)
     cell = WriteOnlyCell(ws, value)
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"
@@ -77,12 +123,25 @@ def text_cell(ws: Any, value: Any):
 def safe_row(ws: Any, values: Iterable[Any]) -> list[Any]:
     """A row for ``ws.append``: plain values, except strings that would be formulas."""
     row = []
+    append = row.append
     for value in values:
+        kind = type(value)
+        if kind is str:  # the commonest cells first: this runs for every cell written
+            if value.startswith("=") or (
+                ("_x" in value or not value.isprintable()) and _NEEDS_ESCAPE.search(value)
+            ):
+                append(text_cell(ws, value))
+            else:
+                append(value)
+            continue
+        if value is None or kind is int or kind is float or kind is dt.date:
+            append(value)
+            continue
         value = safe_value(value)
-        if isinstance(value, str) and value.startswith("="):
-            row.append(text_cell(ws, value))
+        if isinstance(value, str) and (value.startswith("=") or _NEEDS_ESCAPE.search(value)):
+            append(text_cell(ws, value))
         else:
-            row.append(value)
+            append(value)
     return row
 
 
@@ -97,6 +156,8 @@ class _Writer:
         self.lists: list[tuple[str, list[str]]] = []  # (list name, values) for dropdowns
         self.marks = self._index_findings(findings)
         self.findings = findings
+        self.findings_sheet = True
+        self.date_style = "iso"
 
     # -- findings -> cells ---------------------------------------------------------
 
@@ -132,8 +193,8 @@ class _Writer:
         worst = "error" if any(f.severity == "error" for f in found) else "warning"
         colour = _FILL_ERROR if worst == "error" else _FILL_WARNING
         cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
-        text = "\n".join(f"[{f.severity}] {f.message} ({f.code})" for f in found)
-        cell.comment = Comment(text[:30000], "kenshu", width=320, height=140)
+        text = "\n".join(f"[{f.severity}] {f.message_in(self.lang)} ({f.code})" for f in found)
+        cell.comment = Comment(escape_text(text[:30000]), "kenshu", width=320, height=140)
         return cell
 
     # -- sheets ------------------------------------------------------------------
@@ -153,7 +214,7 @@ class _Writer:
         ):
             self._settings_sheet()
         for raw in self.data.unknown_sheets:
-            ws = self.wb.create_sheet(raw.name[:31])
+            ws = self.wb.create_sheet(sheet_title(raw.name))
             if raw.hidden:
                 ws.sheet_state = "hidden"
             last = 0
@@ -162,7 +223,7 @@ class _Writer:
                     ws.append([])
                 ws.append(safe_row(ws, values))
                 last = number
-        if self.findings:
+        if self.findings and self.findings_sheet:
             self._findings_sheet()
         self._lists_sheet()
         self._metadata_sheet(plugin_versions)
@@ -173,17 +234,16 @@ class _Writer:
 
         cell = text_cell(ws, f.label_in(self.lang))
         cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", start_color=_HEADER_FILL, end_color=_HEADER_FILL)
+        fill = {"personal": _HEADER_FILL_PERSONAL, "sensitive": _HEADER_FILL_SENSITIVE}.get(
+            f.sensitivity, _HEADER_FILL
+        )
+        cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
         help_text = (f.help_ja or f.help) if self.lang == "ja" else f.help
         extra = []
         if self.schema.required(f.sheet, f.id):
             extra.append("必須" if self.lang == "ja" else "Required.")
         if f.sensitivity != "public":
-            extra.append(
-                ("個人情報" if f.sensitivity == "personal" else "要配慮個人情報")
-                if self.lang == "ja"
-                else f"{f.sensitivity.capitalize()} data: handle with care."
-            )
+            extra.append(sensitivity_note(f.sensitivity, self.lang))
         extra.append(f"id: {f.id}")
         cell.comment = Comment(" ".join([help_text, *extra]), "kenshu", width=260, height=110)
         return cell
@@ -217,6 +277,8 @@ class _Writer:
                 value = cohort.invalid.get(f.id, self.data.value(cohort, f.id))
             else:
                 value = fallback.get(f.id)
+            if f.type == "date" and self.date_style != "iso":
+                value = format_date(value, self.date_style)
             found = self.marks.get(("cohort", None, f.id))
             value_cell = self._marked(ws, value, found) if found else self._plain_cell(ws, value)
             ws.append([self._header_cell(ws, f), value_cell])
@@ -224,7 +286,9 @@ class _Writer:
                 validations.setdefault(self._list_for(f), []).append(f"B{row}")
         unknown = cohort.unknown if cohort is not None else {}
         for label, value in unknown.items():
-            ws.append([text_cell(ws, label), self._plain_cell(ws, value)])
+            found = self.marks.get(("cohort", None, label))
+            value_cell = self._marked(ws, value, found) if found else self._plain_cell(ws, value)
+            ws.append([text_cell(ws, label), value_cell])
         for list_ref, cells in validations.items():
             self._dropdown(ws, list_ref, " ".join(cells))
 
@@ -255,10 +319,11 @@ class _Writer:
             width = 14 if f.type in ("date", "integer", "number", "choice", "yes_no") else 20
             letter = column_letter(index)
             ws.column_dimensions[letter].width = max(width, min(40, len(f.label_in(self.lang)) + 4))
-            if f.type in ("code", "text", "list", "email", "country", "country_list"):
+            if f.type in ("code", "text", "kana", "list", "email", "country", "country_list"):
                 ws.column_dimensions[letter].number_format = "@"  # keeps leading zeros typed in
             elif f.type == "date":
-                ws.column_dimensions[letter].number_format = "yyyy-mm-dd"
+                wareki = self.date_style == "wareki"  # era dates are text
+                ws.column_dimensions[letter].number_format = "@" if wareki else "yyyy-mm-dd"
         above = self._rows_above(sheet_id)
         header_row = len(above) + 1
         ws.freeze_panes = f"A{header_row + 1}"
@@ -268,6 +333,14 @@ class _Writer:
         core = [f.source == "core" for f in fields]
         ids = [f.id for f in fields]
         marks = self.marks
+        styled = (
+            [i for i, f in enumerate(fields) if f.type == "date"]
+            if self.date_style != "iso"
+            else []
+        )
+        if not marks:  # the common case, cell for cell the same rows as below, faster
+            self._plain_rows(ws, fields, records, unknown_headers, styled)
+            records = []
         for record in records:
             invalid, extra, unknown = record.invalid, record.extra, record.unknown
             row = []
@@ -284,19 +357,74 @@ class _Writer:
                         row.append(self._marked(ws, value, found))
                         continue
                 row.append(value)
-            row.extend(unknown.get(h) for h in unknown_headers)
+            if marks:  # unknown columns can be marked too (merge conflicts)
+                for h in unknown_headers:
+                    found = marks.get((sheet_id, id(record), h))
+                    row.append(self._marked(ws, unknown.get(h), found) if found else unknown.get(h))
+            else:
+                row.extend(unknown.get(h) for h in unknown_headers)
+            for index in styled:
+                row[index] = format_date(row[index], self.date_style)
             ws.append(safe_row(ws, row))
         for kept in self.data.unkeyed_rows.get(sheet_id, []):
             row = [kept.get(field_id) for field_id in ids] + [kept.get(h) for h in unknown_headers]
             ws.append(safe_row(ws, row))
         last_row = header_row + max(
-            len(records) + len(self.data.unkeyed_rows.get(sheet_id, [])), TEMPLATE_ROWS
+            len(self.data.records(sheet_id)) + len(self.data.unkeyed_rows.get(sheet_id, [])),
+            TEMPLATE_ROWS,
         )
         for index, f in enumerate(fields, start=1):
             if f.type in ("choice", "yes_no"):
                 letter = column_letter(index)
                 cells = f"{letter}{header_row + 1}:{letter}{last_row}"
                 self._dropdown(ws, self._list_for(f), cells)
+
+    def _plain_rows(
+        self,
+        ws: Any,
+        fields: list[Field],
+        records: list[Any],
+        unknown_headers: list[str],
+        styled: list[int],
+    ) -> None:
+        """The rows of ``records`` when no cell is marked: core values fetched all at once
+        (this loop writes every row of a large cohort)."""
+        from operator import attrgetter
+
+        core = [(i, f.id) for i, f in enumerate(fields) if f.source == "core"]
+        extra_ids = [(i, f.id) for i, f in enumerate(fields) if f.source != "core"]
+        positions: dict[str, list[int]] = {}
+        for index, f in enumerate(fields):
+            positions.setdefault(f.id, []).append(index)
+        leading = [i for i, _ in core] == list(range(len(core)))  # core fields first
+        fetch = attrgetter(*(name for _, name in core)) if core else None
+        width = len(fields)
+        for record in records:
+            if fetch is None:
+                row: list[Any] = [None] * width
+            else:
+                found = fetch(record)
+                found = found if len(core) > 1 else (found,)
+                if leading:
+                    row = [*found, *([None] * (width - len(core)))]
+                else:
+                    row = [None] * width
+                    for (index, _), value in zip(core, found, strict=True):
+                        row[index] = value
+            if extra_ids:
+                extra = record.extra
+                for index, field_id in extra_ids:
+                    row[index] = extra.get(field_id)
+            if record.invalid:  # values kept as they were read win, as in the loop above
+                for field_id, value in record.invalid.items():
+                    for index in positions.get(field_id, ()):
+                        row[index] = value
+            if unknown_headers:
+                unknown = record.unknown
+                row.extend([unknown.get(h) for h in unknown_headers])
+            for index in styled:
+                row[index] = format_date(row[index], self.date_style)
+            ws.append(safe_row(ws, row))
 
     def _rows_above(self, sheet_id: str) -> list[list[Any]]:
         """The rows read above a sheet's header (titles, notes), at their original spacing."""
@@ -330,7 +458,18 @@ class _Writer:
         ws.column_dimensions["C"].width = 80
         for f in self.findings:
             ws.append(
-                safe_row(ws, [f.severity, f.code, f.message, f.sheet, f.cell, f.subject, f.source])
+                safe_row(
+                    ws,
+                    [
+                        f.severity,
+                        f.code,
+                        f.message_in(self.lang),
+                        f.sheet,
+                        f.cell,
+                        f.subject,
+                        f.source,
+                    ],
+                )
             )
 
     # -- dropdown lists ------------------------------------------------------------
@@ -383,6 +522,17 @@ class _Writer:
         rows += [(f"plugin:{name}", version) for name, version in sorted(plugin_versions.items())]
         for key, value in rows:
             ws.append(safe_row(ws, [key, value]))
+
+
+def sensitivity_note(sensitivity: str, lang: str = "en") -> str:
+    """The note a header's comment carries for a personal or sensitive field."""
+    if lang == "ja":
+        if sensitivity == "sensitive":
+            return "【要配慮個人情報】取り扱いに特に注意してください(--redact で除かれます)。"
+        return "【個人情報】取り扱いに注意してください(--redact で除かれるか伏せられます)。"
+    if sensitivity == "sensitive":
+        return "Sensitive data: handle with special care (removed by --redact)."
+    return "Personal data: handle with care (removed or masked by --redact)."
 
 
 def _bold(cell: Any, font_cls: Any) -> Any:

@@ -9,7 +9,10 @@ converted is kept verbatim in the record's ``invalid`` and reported.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections.abc import Callable, Iterator
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,12 +54,113 @@ def read_workbook(
     Raises :class:`~kenshu.workbook.engines.ReadError` for a file that cannot be read at all.
     """
     limits = limits or Limits()
-    check_file(path, limits)
-    book = open_workbook(path, engine)
+    scan = check_file(path, limits)
+    book = open_workbook(path, engine, scan)
     try:
-        return _Reader(Path(path), book, registry, limits).read()
+        with paused_gc():
+            data, findings, schema = _Reader(Path(path), book, registry, limits).read()
     finally:
         book.close()
+    findings.extend(scan.findings())  # formulas without a saved result, by cell
+    return data, findings, schema
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cycle collector while records are built.
+
+    Reading makes hundreds of thousands of small objects and no reference cycles; the
+    collector would walk them again and again as they accumulate (about a fifth of the
+    time of building them). Nothing is lost: it runs again afterwards.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@lru_cache(maxsize=64)
+def record_factory(cls: type) -> Callable[..., Any]:
+    """``make(core, extra, unknown, invalid)``: a record of ``cls`` from values that the
+    field converters have already typed, as ``cls(**core, extra=..., ...)`` builds it
+    but without re-running attrs' validators on what the converters guarantee (those
+    checks are most of the cost of building a record, and records are built per row).
+
+    Classes with anything else in their ``__init__`` (a post-init hook, a factory that
+    takes ``self``, cached hashes) are built the ordinary way.
+    """
+
+    def ordinary(core: dict[str, Any], extra: dict, unknown: dict, invalid: dict) -> Any:
+        return cls(**core, extra=extra, unknown=unknown, invalid=invalid)
+
+    fields = attrs.fields(cls)
+    plain = (
+        "__slots__" in cls.__dict__
+        and not hasattr(cls, "__attrs_post_init__")
+        and not hasattr(cls, "__attrs_pre_init__")
+        and "__attrs_cached_hash__" not in getattr(cls, "__slots__", ())
+        and all(
+            a.init
+            and not (isinstance(a.default, attrs.Factory) and a.default.takes_self)  # type: ignore[arg-type]
+            for a in fields
+        )
+        and {"extra", "unknown", "invalid"} <= {a.name for a in fields}
+    )
+    if not plain:
+        return ordinary
+    plan = []
+    for a in fields:
+        if a.name in ("extra", "unknown", "invalid"):
+            continue
+        default, factory = a.default, None
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default, factory = None, default.factory
+        elif default is attrs.NOTHING:
+            default = _MISSING
+        slot = getattr(cls, a.name, None)  # the slot's descriptor: the quickest way to set it
+        setter = getattr(slot, "__set__", None) or partial(_set_named, a.name)
+        plan.append((a.name, default, factory, a.converter, setter))
+    names = {name for name, *_ in plan}
+    required = {name for name, default, *_ in plan if default is _MISSING}
+    # most fields: a value or a plain default, set as it is; the others take the long way
+    simple = [
+        (name, default, setter)
+        for name, default, factory, converter, setter in plan
+        if default is not _MISSING and factory is None and converter is None
+    ]
+    other = [entry for entry in plan if entry[0] not in {name for name, *_ in simple}]
+    bag = {a.name: a.converter or (lambda value: value) for a in fields}
+    extra_, unknown_, invalid_ = bag["extra"], bag["unknown"], bag["invalid"]
+    new, set_ = object.__new__, object.__setattr__
+
+    def make(core: dict[str, Any], extra: dict, unknown: dict, invalid: dict) -> Any:
+        keys = core.keys()
+        if not keys <= names or not required <= keys:
+            return ordinary(core, extra, unknown, invalid)  # says what is wrong or missing
+        record = new(cls)
+        get = core.get
+        for name, default, setter in simple:
+            setter(record, get(name, default))
+        for name, default, factory, converter, setter in other:
+            value = core[name] if name in core else factory() if factory else default
+            setter(record, value if converter is None else converter(value))
+        set_(record, "extra", extra_(extra))
+        set_(record, "unknown", unknown_(unknown))
+        set_(record, "invalid", invalid_(invalid))
+        return record
+
+    return make
+
+
+_MISSING = object()
+
+
+def _set_named(name: str, record: Any, value: Any) -> None:
+    object.__setattr__(record, name, value)
 
 
 class _Reader:
@@ -108,6 +212,8 @@ class _Reader:
                     severity="error",
                     message=f"{self.path.name}: no Cohort sheet (named Cohort or コホート); "
                     "every cohort workbook needs one",
+                    message_ja=f"{self.path.name}: コホートのシート(シート名「Cohort」または"
+                    "「コホート」)がありません。どのブックにも必要なシートです",
                     sheet="Cohort",
                 )
             )
@@ -204,6 +310,8 @@ class _Reader:
                         sheet,
                         number,
                         beside[0][0] + 1,
+                        ja=f"{number}行目の値より右のセルは値として読み取っていません"
+                        "(コホートの追加項目として残してあります)。1行に値は1つにしてください",
                     )
                 )
         if preamble:
@@ -228,24 +336,27 @@ class _Reader:
             field_id = index.get(normalise_label(label)) if label else None
             if field_id is None:
                 unknown[label or f"(row {number})"] = raw
+                self.data.remember_cohort_row(label or f"(row {number})", number)
                 continue
             f = schema.field("cohort", field_id)
             self.data.remember_cohort_row(field_id, number)
             value, problem = convert(converter_for(f), raw)
             if problem:
-                invalid[field_id] = raw
+                if value is None:
+                    invalid[field_id] = raw
                 self.findings.append(
                     self._finding(
-                        "core.invalid-value",
-                        "error",
+                        problem.code,
+                        problem.severity,
                         f"{f.label}: {problem}",
                         self._cohort_sheet,
                         number,
                         col,
                         field_id=field_id,
+                        ja=f"{f.label_ja or f.label}: {problem.ja or problem}",
                     )
                 )
-            elif value is not None:
+            if value is not None:
                 (values if f.source == "core" else extra)[field_id] = value
         unknown.update(self._cohort_beside)
         self.data.layouts["cohort"].columns = {"value": col}
@@ -257,6 +368,8 @@ class _Reader:
                         code="core.missing-required",
                         severity="error",
                         message=f"the Cohort sheet has no {field_id} (required)",
+                        message_ja=f"コホートのシートに{schema.field('cohort', field_id).label_ja}"
+                        f"({field_id})がありません(必須項目です)",
                         sheet=self._cohort_sheet,
                         field_id=field_id,
                     )
@@ -279,6 +392,7 @@ class _Reader:
                     code="core.no-header",
                     severity="warning",
                     message="the Settings sheet has no Setting / Value header; not read",
+                    message_ja="設定シートに「設定」「値」の見出し行がないため、読み取っていません",
                     sheet=sheet,
                 )
             )
@@ -312,6 +426,9 @@ class _Reader:
                         message=f"no header row found in the first {HEADER_SEARCH_ROWS} rows of "
                         f"{sheet!r} (expected labels such as {_example_labels(schema, sheet_id)}); "
                         "the sheet is kept as it is but not read",
+                        message_ja=f"シート「{sheet}」の先頭{HEADER_SEARCH_ROWS}行に見出し行が"
+                        f"見つかりません(「{_example_labels(schema, sheet_id, 'ja')}」のような"
+                        "見出しが必要です)。シートはそのまま残しますが、読み取っていません",
                         sheet=sheet,
                     )
                 )
@@ -334,7 +451,7 @@ class _Reader:
             name=sheet, header_row=header_row, columns={k: v + 1 for k, v in columns.items()}
         )
         self.data.layouts[sheet_id] = layout
-        record_cls = RECORDS[sheet_id]
+        make_record = record_factory(RECORDS[sheet_id])
         key = spec.key
         plan: list[tuple[int, str, Callable[[Any], Any], bool, str]] = []
         for field_id, col in columns.items():
@@ -347,43 +464,59 @@ class _Reader:
                 unknown_plan.append((col, str(cell).strip()))
         headers_seen = {h for _, h in unknown_plan}
         self.data.unknown_columns[sheet_id] = [h for _, h in unknown_plan]
+        layout.unknown = {h: c + 1 for c, h in unknown_plan}  # where each one is (provenance)
         records = self.data.records(sheet_id)
         after_header = [(n, v) for n, v in buffered if n > header_row]
         width = len(header_cells)
+        plan.sort()  # by column; every planned column is within the header's width
+        positions = self.data._rows  # what remember_row fills: set in the loop directly
+        # The loop below runs once per row and cell: it is the hot path of reading.
         for number, values in _chain(after_header, rows):
-            if not any(c is not None for c in values):
-                continue
+            size = len(values)
+            if values.count(None) == size:
+                continue  # an empty row
+            if size < width:
+                values = values + [None] * (width - size)
             core_values: dict[str, Any] = {}
             extra: dict[str, Any] = {}
             invalid: dict[str, Any] = {}
             first_finding = len(self.findings)
             for col, field_id, conv, is_core, label in plan:
-                raw = values[col] if col < len(values) else None
+                raw = values[col]
                 if raw is None:
                     continue
-                value, problem = convert(conv, raw)
+                try:  # most cells convert cleanly: call the converter directly
+                    value = conv(raw)
+                    problem = None
+                except Exception:  # then let convert() say why (converters are pure)
+                    value, problem = convert(conv, raw)
                 if problem is not None:
-                    invalid[field_id] = raw
+                    if value is None:
+                        invalid[field_id] = raw
+                    label_ja = schema.field(sheet_id, field_id).label_ja or label
                     self.findings.append(
                         self._finding(
-                            "core.invalid-value",
-                            "error",
+                            problem.code,
+                            problem.severity,
                             f"{label}: {problem}",
                             sheet,
                             number,
                             col + 1,
                             field_id=field_id,
+                            ja=f"{label_ja}: {problem.ja or problem}",
                         )
                     )
-                elif value is not None:
+                if value is not None:
                     if is_core:
                         core_values[field_id] = value
                     else:
                         extra[field_id] = value
-            unknown = {
-                h: values[c] for c, h in unknown_plan if c < len(values) and values[c] is not None
-            }
-            if len(values) > width:
+            unknown = (
+                {h: values[c] for c, h in unknown_plan if values[c] is not None}
+                if unknown_plan
+                else {}
+            )
+            if size > width:
                 for col in range(width, len(values)):
                     if values[col] is not None:
                         heading = f"(column {column_letter(col + 1)})"
@@ -405,6 +538,8 @@ class _Reader:
                             number,
                             columns[key] + 1,
                             field_id=key,
+                            ja=f"{number}行目に{SHEETS_BY_ID[sheet_id].label_ja}のID({key})が"
+                            "ありません。行は残してありますが、チェックできません",
                         )
                     )
                     self._keep_unkeyed(sheet_id, core_values, extra, invalid, unknown)
@@ -419,17 +554,20 @@ class _Reader:
                         number,
                         (columns.get("participant_id", 0)) + 1,
                         field_id="participant_id",
+                        ja=f"{number}行目に参加者IDがありません。行は残してありますが、"
+                        "チェックできません",
                     )
                 )
                 self._keep_unkeyed(sheet_id, core_values, extra, invalid, unknown)
                 continue
-            record = record_cls(**core_values, extra=extra, unknown=unknown, invalid=invalid)
+            record = make_record(core_values, extra, unknown, invalid)
             records.append(record)
-            self.data.remember_row(record, sheet_id, number)
-            # the row's value problems concern this record (participant, host...): say whom
-            ident = record_id(record)
-            for index in range(first_finding, len(self.findings)):
-                self.findings[index] = attrs.evolve(self.findings[index], subject=ident)
+            positions[id(record)] = (sheet_id, number)  # remember_row, without the call
+            if len(self.findings) > first_finding:
+                # the row's value problems concern this record (participant, host...): say whom
+                ident = record_id(record)
+                for index in range(first_finding, len(self.findings)):
+                    self.findings[index] = attrs.evolve(self.findings[index], subject=ident)
 
     def _keep_unkeyed(self, sheet_id: str, *parts: dict[str, Any]) -> None:
         """A row without its id cannot be a record; keep its cells to write them back."""
@@ -449,6 +587,7 @@ class _Reader:
         *,
         field_id: str | None = None,
         subject: str | None = None,
+        ja: str | None = None,
     ) -> Finding:
         column = column_letter(col) if col else None
         return Finding(
@@ -461,6 +600,7 @@ class _Reader:
             cell=f"{column}{row}" if column and row else None,
             subject=subject,
             field_id=field_id,
+            message_ja=ja,
         )
 
 
@@ -509,6 +649,8 @@ def _trim(values: list[Any]) -> list[Any]:
     return values[:end]
 
 
-def _example_labels(schema: Schema, sheet_id: str) -> str:
+def _example_labels(schema: Schema, sheet_id: str, lang: str = "en") -> str:
     fields = schema.fields.get(sheet_id, ())[:3]
+    if lang == "ja":
+        return "」「".join(f.label_in("ja") for f in fields)
     return ", ".join(repr(f.label) for f in fields)

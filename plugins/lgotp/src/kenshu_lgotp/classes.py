@@ -59,15 +59,23 @@ def ranked(participants: list[Participant]) -> list[Participant]:
     return sorted(scored, key=lambda p: (-p.extra["placement_test_score"], p.participant_id))
 
 
-def group(data: CohortData, settings: Settings) -> Iterator[Group | Finding]:
+def group(
+    data: CohortData, settings: Settings, *, findings_only: bool = False
+) -> Iterator[Group | Finding]:
+    """The JIAM classes, and warnings for trainees without a score and for classes out of
+    bounds (``findings_only``: only the warnings, as validation needs, without ranking)."""
     low, high = settings["class_min_size"], settings["class_max_size"]
     active = [p for p in data.participants if p.status not in ("withdrawn", "rejected")]
-    order = ranked(active)
+    if findings_only:
+        order = [p for p in active if p.extra.get("placement_test_score") is not None]
+    else:
+        order = ranked(active)
     for p in active:
         if p.extra.get("placement_test_score") is None:
             yield data.warning(
                 "lgotp.no-placement-score",
                 "no placement test score: not placed in a JIAM class",
+                ja="日本語クラス分けテストの得点がないため、JIAMのクラスに割り当てていません",
                 record=p,
                 field="placement_test_score",
             )
@@ -86,8 +94,12 @@ def group(data: CohortData, settings: Settings) -> Iterator[Group | Finding]:
         yield data.warning(
             "lgotp.class-size",
             f"JIAM classes {plan} fall outside {low}-{high} people a class ({len(order)} trainees)",
+            ja=f"JIAMのクラス編成({plan}人)が1クラス{low}〜{high}人の範囲に収まりません"
+            f"(研修員{len(order)}人)",
             sheet="participants",
         )
+    if findings_only:
+        return
     start = 0
     for number, size in enumerate(sizes, start=1):
         members = order[start : start + size]

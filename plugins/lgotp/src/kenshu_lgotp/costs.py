@@ -21,7 +21,11 @@ def route_for(kind: str | None, settings: Settings) -> str | None:
     return None
 
 
-def charge(data: CohortData, settings: Settings) -> Iterator[ChargedCost | Finding]:
+def charge(
+    data: CohortData, settings: Settings, *, findings_only: bool = False
+) -> Iterator[ChargedCost | Finding]:
+    """Who pays each cost line, and warnings for the lines no rule assigns
+    (``findings_only``: only the warnings, as validation needs, without the costs)."""
     borne = settings["host_borne_items"]
     for line in data.costs:
         trainee = data.participant(line.participant_id)
@@ -36,32 +40,40 @@ def charge(data: CohortData, settings: Settings) -> Iterator[ChargedCost | Findi
             "cost_id": line.cost_id,
         }
         if line.item not in borne:
-            yield ChargedCost(
-                payer="unassigned",
-                explanation=f"{base['item']} is not among the costs LGOTP hosts bear "
-                f"({', '.join(borne)}); agree who pays it",
-                **base,
-            )
+            if not findings_only:
+                yield ChargedCost(
+                    payer="unassigned",
+                    explanation=f"{base['item']} is not among the costs LGOTP hosts bear "
+                    f"({', '.join(borne)}); agree who pays it",
+                    **base,
+                )
             yield data.warning(
                 "lgotp.cost-unassigned",
                 f"no LGOTP rule says who pays {base['item']} (host_borne_items: {', '.join(borne)})",
+                ja=f"費目「{base['item']}」の負担者を定めた規定がありません"
+                f"(受入団体の負担となる費目: {', '.join(borne)})。負担者を決めてください",
                 record=line,
                 field="item",
             )
             continue
         if host is None:
-            yield ChargedCost(
-                payer="unassigned",
-                explanation="the host bears this cost, but no host is known for the line "
-                "(give host_id, or a participant placed with a host)",
-                **base,
-            )
+            if not findings_only:
+                yield ChargedCost(
+                    payer="unassigned",
+                    explanation="the host bears this cost, but no host is known for the line "
+                    "(give host_id, or a participant placed with a host)",
+                    **base,
+                )
             yield data.warning(
                 "lgotp.cost-without-host",
                 f"cost {line.cost_id}: no host to bear it",
+                ja=f"費用{line.cost_id}: 負担する受入団体がわかりません(受入団体IDか、"
+                "受入団体に配属された参加者を指定してください)",
                 record=line,
                 field="host_id",
             )
+            continue
+        if findings_only:
             continue
         route = route_for(host.kind, settings)
         name = host.name or host.host_id

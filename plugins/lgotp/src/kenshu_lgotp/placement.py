@@ -15,6 +15,8 @@ def check(data: CohortData, settings: Settings) -> Iterator[Finding]:
             yield data.error(
                 "lgotp.host-kind",
                 f"host kind {host.kind!r} cannot host LGOTP trainees (rule: {', '.join(kinds)})",
+                ja=f"受入団体の種別「{host.kind}」は研修員を受け入れられません"
+                f"(要件: 受入団体の種別は {', '.join(kinds)} のいずれか)",
                 record=host,
                 field="kind",
             )
@@ -29,6 +31,7 @@ def check(data: CohortData, settings: Settings) -> Iterator[Finding]:
             yield data.warning(
                 "lgotp.placed-away-from-nominator",
                 f"nominated by host {nominator} but placed with {p.host_id}",
+                ja=f"受入団体{nominator}の指名ですが、{p.host_id}に配属されています",
                 record=p,
                 field="host_id",
             )
@@ -37,6 +40,8 @@ def check(data: CohortData, settings: Settings) -> Iterator[Finding]:
             yield data.warning(
                 "lgotp.host-over-capacity",
                 f"host {host.host_id} takes {placed[host.host_id]} trainees, over its capacity of {host.capacity}",
+                ja=f"受入団体{host.host_id}の研修員が{placed[host.host_id]}人となり、"
+                f"受入可能人数({host.capacity}人)を超えています",
                 record=p,
                 field="host_id",
             )

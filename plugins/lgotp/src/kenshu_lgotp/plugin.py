@@ -66,13 +66,15 @@ def kenshu_check_cohort(data: CohortData, settings: Settings) -> Iterator[Findin
             "lgotp.class-bounds",
             f"class_min_size {settings['class_min_size']} is larger than class_max_size "
             f"{settings['class_max_size']}",
+            ja=f"クラスの最少人数(class_min_size: {settings['class_min_size']})が"
+            f"最多人数(class_max_size: {settings['class_max_size']})より大きくなっています",
             sheet="settings",
         )
     yield from placement.check(data, settings)
     yield from schedule.check_given(data)
-    yield from (item for item in classes.group(data, settings) if isinstance(item, Finding))
+    yield from classes.group(data, settings, findings_only=True)
     # cost lines no rule can assign are problems to fix before the report, so validate says so
-    yield from (item for item in costs.charge(data, settings) if isinstance(item, Finding))
+    yield from costs.charge(data, settings, findings_only=True)
     cohort = data.cohort
     if cohort and cohort.start_date:
         starts_in = fiscal_year(cohort.start_date)
@@ -80,6 +82,8 @@ def kenshu_check_cohort(data: CohortData, settings: Settings) -> Iterator[Findin
             yield data.warning(
                 "lgotp.programme-ended",
                 f"LGOTP ended with FY{settings['last_fiscal_year']}; this cohort starts in FY{starts_in}",
+                ja=f"自治体職員協力交流事業は{settings['last_fiscal_year']}年度で終了しています。"
+                f"このコホートは{starts_in}年度に始まります",
                 record=cohort,
                 field="start_date",
             )
@@ -106,6 +110,8 @@ def kenshu_report_summary(data: CohortData, report) -> list[str]:
     trainees = [p for p in data.participants if p.status not in ("withdrawn", "rejected")]
     countries = sorted({p.nationality for p in trainees if p.nationality})
     hosts = {p.host_id for p in trainees if data.host(p.host_id) is not None}
+    if getattr(report, "lang", "en") == "ja":
+        return _summary_ja(report, trainees, countries, hosts)
     lines = [
         f"{len(trainees)} trainee(s) from {len(countries)} countr{'y' if len(countries) == 1 else 'ies'} "
         f"({', '.join(countries)}) placed with {len(hosts)} host(s)."
@@ -125,6 +131,34 @@ def kenshu_report_summary(data: CohortData, report) -> list[str]:
         lines.append(
             f"Borne by hosts, reimbursed through the {route.replace('_', ' ')}: {amount:,.0f} {currency or ''}".rstrip()
             + "."
+        )
+    return lines
+
+
+_ROUTES_JA = {costs.ORDINARY: "普通交付税", costs.SPECIAL: "特別交付税"}
+
+
+def _summary_ja(report, trainees: list, countries: list[str], hosts: set) -> list[str]:
+    """The summary sentences in Japanese (``kenshu report --lang ja``)."""
+    lines = [
+        f"研修員{len(trainees)}人({len(countries)}か国: {'、'.join(countries)})を"
+        f"受入団体{len(hosts)}団体に配属。"
+    ]
+    if report.groups:
+        sizes = "+".join(str(len(g.participant_ids)) for g in report.groups)
+        lines.append(
+            f"JIAMの日本語クラス: {len(report.groups)}クラス({sizes}人)、クラス分けテストの得点順。"
+        )
+    by_route: dict[tuple[str, str | None], float] = {}
+    for t in report.totals():
+        if t["reimbursement"]:
+            key = (t["reimbursement"], t["currency"])
+            by_route[key] = by_route.get(key, 0) + t["amount"]
+    for (route, currency), amount in sorted(by_route.items()):
+        lines.append(
+            f"受入団体が負担し、{_ROUTES_JA.get(route, route)}で措置される額: "
+            f"{amount:,.0f} {currency or ''}".rstrip()
+            + "。"
         )
     return lines
 

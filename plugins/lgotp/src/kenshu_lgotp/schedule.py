@@ -120,6 +120,8 @@ def check_given(data: CohortData) -> Iterator[Finding]:
                     "lgotp.phases-overlap",
                     f"phase {after.phase_id} ({after.start_date} to {after.end_date}) overlaps "
                     f"{before.phase_id} (to {before.end_date})",
+                    ja=f"研修段階{after.phase_id}({after.start_date}〜{after.end_date})が"
+                    f"{before.phase_id}({before.end_date}まで)と重なっています",
                     record=after,
                     field="start_date",
                     subject=pid or after.phase_id,
@@ -130,6 +132,8 @@ def check_given(data: CohortData) -> Iterator[Finding]:
                     "lgotp.phases-gap",
                     f"{days} day(s) between phase {before.phase_id} (ends {before.end_date}) and "
                     f"{after.phase_id} (starts {after.start_date}) belong to no phase",
+                    ja=f"研修段階{before.phase_id}({before.end_date}終了)と{after.phase_id}"
+                    f"({after.start_date}開始)の間の{days}日間が、どの段階にも入っていません",
                     record=after,
                     field="start_date",
                     subject=pid or after.phase_id,
