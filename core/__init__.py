@@ -37,6 +37,7 @@ _PUBLIC = {
     "Setting": "kenshu.settings",
     "Settings": "kenshu.settings",
     "inclusive_days": "kenshu.dataset",
+    "planned_from_given": "kenshu.model",
     "add_months": "kenshu.dates",
     "months_between_inclusive": "kenshu.dates",
 }
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
         PlannedPhase,
         Programme,
         ReportSheet,
+        planned_from_given,
     )
     from kenshu.plugins import PLUGIN_API_VERSION
     from kenshu.settings import Setting, Settings

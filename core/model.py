@@ -162,7 +162,18 @@ def _enum(choices: tuple[str, ...]):
 
 
 @frozen
-class Cohort:
+class Record:
+    """What every input record carries besides its fields (see the module docstring):
+    plugin fields (``extra``), unknown columns (``unknown``) and unconvertible values
+    (``invalid``). Keyword-only, so each record's own fields keep their positions."""
+
+    extra: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
+    unknown: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
+    invalid: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
+
+
+@frozen
+class Cohort(Record):
     """One run of a programme: an edition, a yearly tour, a fiscal year's lectures."""
 
     programme: str = field(validator=_required_text)
@@ -176,13 +187,10 @@ class Cohort:
     location: str | None = _text()
     funder: str | None = _text()
     notes: str | None = _text()
-    extra: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
-    unknown: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
-    invalid: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
 
 
 @frozen
-class Participant:
+class Participant(Record):
     """A person enrolled in a cohort (trainee, delegate, student)."""
 
     participant_id: str = field(validator=_required_text)
@@ -210,13 +218,10 @@ class Participant:
     status: str | None = _enum(PARTICIPANT_STATUSES)
     health_notes: str | None = _text()
     notes: str | None = _text()
-    extra: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
-    unknown: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
-    invalid: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
 
 
 @frozen
-class HostBody:
+class HostBody(Record):
     """A body that hosts participants: a local government, a university, a company."""
 
     host_id: str = field(validator=_required_text)
@@ -230,13 +235,10 @@ class HostBody:
     wish_countries: tuple[str, ...] = field(default=(), converter=_as_tuple)
     wish_fields: tuple[str, ...] = field(default=(), converter=_as_tuple)
     capacity: int | None = _int()
-    extra: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
-    unknown: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
-    invalid: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
 
 
 @frozen
-class Phase:
+class Phase(Record):
     """A stretch of the programme (orientation, language training, placement).
 
     A phase without ``participant_id`` applies to everyone in the cohort.
@@ -250,13 +252,10 @@ class Phase:
     location: str | None = _text()
     host_id: str | None = _text()
     participant_id: str | None = _text()
-    extra: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
-    unknown: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
-    invalid: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
 
 
 @frozen
-class Activity:
+class Activity(Record):
     """One session: a lecture, a site visit, a ceremony; ``attendance`` is a head count."""
 
     activity_id: str = field(validator=_required_text)
@@ -266,13 +265,10 @@ class Activity:
     location: str | None = _text()
     lecturer: str | None = _text()
     attendance: int | None = _int()
-    extra: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
-    unknown: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
-    invalid: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
 
 
 @frozen
-class FollowUp:
+class FollowUp(Record):
     """An event after the programme: a seminar, a feedback session, a reunion, a report due."""
 
     follow_up_id: str = field(validator=_required_text)
@@ -280,13 +276,10 @@ class FollowUp:
     date: dt.date | None = _date()
     location: str | None = _text()
     cohorts: tuple[str, ...] = field(default=(), converter=_as_tuple)
-    extra: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
-    unknown: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
-    invalid: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
 
 
 @frozen
-class Attendance:
+class Attendance(Record):
     """Who took part in an activity or follow-up (one of the two ids is set)."""
 
     participant_id: str = field(validator=_required_text)
@@ -295,9 +288,6 @@ class Attendance:
     attended: bool | None = _bool()
     reason: str | None = _text()
     report_submitted: bool | None = _bool()
-    extra: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
-    unknown: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
-    invalid: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
 
     @property
     def attendance_id(self) -> str:
@@ -306,7 +296,7 @@ class Attendance:
 
 
 @frozen
-class CostLine:
+class CostLine(Record):
     """An amount from the Costs sheet; who pays it is worked out by the programme."""
 
     cost_id: str = field(validator=_required_text)
@@ -316,9 +306,6 @@ class CostLine:
     participant_id: str | None = _text()
     host_id: str | None = _text()
     basis: str | None = _text()
-    extra: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
-    unknown: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
-    invalid: dict[str, Any] = field(factory=dict, converter=_as_dict, kw_only=True)
 
 
 # ---------------------------------------------------------------------------
@@ -379,6 +366,20 @@ class PlannedPhase:
     location: str | None = None
     host_id: str | None = None
     title: str | None = None
+
+
+def planned_from_given(phase: Phase) -> PlannedPhase:
+    """A phase from the Phases sheet as it appears in the schedule (its dates must be set)."""
+    return PlannedPhase(
+        phase_id=phase.phase_id,
+        kind=phase.kind or "phase",
+        start_date=phase.start_date,
+        end_date=phase.end_date,
+        participant_id=phase.participant_id,
+        location=phase.location,
+        host_id=phase.host_id,
+        title=phase.title,
+    )
 
 
 @frozen

@@ -20,6 +20,7 @@ from kenshu.model import (
     PlannedFollowUp,
     PlannedPhase,
     ReportSheet,
+    planned_from_given,
 )
 from kenshu.plugins import PluginRegistry
 from kenshu.validate import Validation, sort_findings
@@ -100,7 +101,9 @@ def build_report(
     kwargs = {"data": data, "settings": settings}
     phases, more = registry.call("kenshu_plan_schedule", programme, **kwargs)
     findings += more
-    report.phases = phases or [_given_phase(p) for p in data.phases if p.start_date and p.end_date]
+    report.phases = phases or [
+        planned_from_given(p) for p in data.phases if p.start_date and p.end_date
+    ]
     groups, more = registry.call("kenshu_group_participants", programme, **kwargs)
     findings += more
     report.groups = groups
@@ -193,19 +196,6 @@ def _core_summary_ja(report: Report) -> list[str]:
             + "。"
         )
     return lines
-
-
-def _given_phase(phase) -> PlannedPhase:
-    return PlannedPhase(
-        phase_id=phase.phase_id,
-        kind=phase.kind or "phase",
-        start_date=phase.start_date,
-        end_date=phase.end_date,
-        participant_id=phase.participant_id,
-        location=phase.location,
-        host_id=phase.host_id,
-        title=phase.title,
-    )
 
 
 def _unassigned(cost) -> ChargedCost:

@@ -12,7 +12,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterator
 
-from kenshu import CohortData, Finding, Participant, PlannedPhase, Settings
+from kenshu import CohortData, Finding, Participant, PlannedPhase, Settings, planned_from_given
 from kenshu.dates import months_end
 
 ORIENTATION, JIAM, SPECIALISED = "tokyo_orientation", "jiam_training", "specialised_training"
@@ -79,10 +79,10 @@ def given_phases(data: CohortData) -> tuple[list, dict[str, list]]:
 def plan(data: CohortData, settings: Settings) -> Iterator[PlannedPhase | Finding]:
     common, own = given_phases(data)
     for ph in common:
-        yield _as_planned(ph)
+        yield planned_from_given(ph)
     for p in data.participants:
         if p.participant_id in own:
-            yield from (_as_planned(ph) for ph in own[p.participant_id])
+            yield from (planned_from_given(ph) for ph in own[p.participant_id])
         elif (
             not common
             and p.arrival_date
@@ -91,19 +91,6 @@ def plan(data: CohortData, settings: Settings) -> Iterator[PlannedPhase | Findin
         ):
             host = data.host(p.host_id)
             yield from plan_for(p, settings, host.name if host else None)
-
-
-def _as_planned(ph) -> PlannedPhase:
-    return PlannedPhase(
-        phase_id=ph.phase_id,
-        kind=ph.kind or "phase",
-        start_date=ph.start_date,
-        end_date=ph.end_date,
-        participant_id=ph.participant_id,
-        location=ph.location,
-        host_id=ph.host_id,
-        title=ph.title,
-    )
 
 
 def check_given(data: CohortData) -> Iterator[Finding]:
