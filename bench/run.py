@@ -1,7 +1,7 @@
 """kenshu's benchmark: kenshu's commands, the floors and the peers, side by side.
 
     python bench/run.py                      # what `make bench` runs
-    python bench/run.py --sizes 1000 --repeat 1 --no-peers --out /tmp/RESULTS.md
+    python bench/run.py --sizes 1000,10000 --no-peers --out short-results.md
 
 Every measurement is a process of its own (wall time, CPU time and the peak resident
 memory of that process, from ``os.wait4``), on the same generated workbooks, which are

@@ -398,4 +398,3 @@ def _stamp(item: Any, plugin: str) -> Any:
         if getattr(item, name) in ("core", None):
             return attrs.evolve(item, **{name: plugin})
     return item
-

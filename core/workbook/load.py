@@ -103,11 +103,7 @@ def record_factory(cls: type) -> Callable[..., Any]:
         and not hasattr(cls, "__attrs_post_init__")
         and not hasattr(cls, "__attrs_pre_init__")
         and "__attrs_cached_hash__" not in getattr(cls, "__slots__", ())
-        and all(
-            a.init
-            and not (isinstance(a.default, attrs.Factory) and a.default.takes_self)  # type: ignore[arg-type]
-            for a in fields
-        )
+        and all(a.init and not _takes_self(a.default) for a in fields)
         and {"extra", "unknown", "invalid"} <= {a.name for a in fields}
     )
     if not plain:
@@ -157,6 +153,10 @@ def record_factory(cls: type) -> Callable[..., Any]:
 
 
 _MISSING = object()
+
+
+def _takes_self(default: Any) -> bool:
+    return isinstance(default, attrs.Factory) and default.takes_self  # type: ignore[arg-type]
 
 
 def _set_named(name: str, record: Any, value: Any) -> None:
