@@ -422,6 +422,7 @@ def _import_cohort(mapping: Mapping, schema: Schema, result: ImportResult) -> No
                     code="import.invalid-value",
                     severity="error",
                     message=f"[cohort] {key}: {problem}",
+                    message_ja=f"[cohort] {key}: {getattr(problem, 'ja', None) or problem}",
                     field_id=key,
                     source="import",
                 )
@@ -435,6 +436,7 @@ def _import_cohort(mapping: Mapping, schema: Schema, result: ImportResult) -> No
                 code="import.missing-cohort-value",
                 severity="error",
                 message=f"the mapping gives no {key}: add it under [cohort]",
+                message_ja=f"対応表に {key} がありません。[cohort] に加えてください",
                 field_id=key,
                 source="import",
             )
@@ -547,6 +549,7 @@ def _import_sheet(grid: Grid, m: SheetMapping, schema: Schema, result: ImportRes
                         number,
                         columns.get(key),
                         key,
+                        ja=f"{number}行目に {key} がありません。IDなしのまま残しています",
                     )
                 )
                 data.unkeyed_rows.setdefault(m.into, []).append(
@@ -579,20 +582,35 @@ def _store(
     if problem is not None:
         invalid[f.id] = raw
         result.findings.append(
-            _finding("import.invalid-value", f"{f.label}: {problem}", sheet, row, col, f.id)
+            _finding(
+                "import.invalid-value",
+                f"{f.label}: {problem}",
+                sheet,
+                row,
+                col,
+                f.id,
+                ja=f"{f.label_ja or f.label}: {getattr(problem, 'ja', None) or problem}",
+            )
         )
     elif value is not None:
         (core if f.source == "core" else extra)[f.id] = value
 
 
 def _finding(
-    code: str, message: str, sheet: str, row: int, col: int | None, field_id: str
+    code: str,
+    message: str,
+    sheet: str,
+    row: int,
+    col: int | None,
+    field_id: str,
+    ja: str | None = None,
 ) -> Finding:
     column = column_letter(col) if col else None
     return Finding(
         code=code,
         severity="error",
         message=message,
+        message_ja=ja,
         sheet=sheet,
         row=row,
         column=column,

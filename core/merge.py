@@ -580,16 +580,22 @@ def conflict_findings(result: MergeResult) -> list[Finding]:
         values = "; ".join(f"{s.where()}: {_shown(s.value)}" for s in c.seen)
         if c.resolved:
             message = f"merge conflict resolved by --prefer {c.resolved_by}: {values}"
+            message_ja = f"統合時の不一致を --prefer {c.resolved_by} で解決しました: {values}"
         else:
             message = (
                 f"merge conflict: {values}; kept {c.kept.file}'s value for now "
                 "(choose with --prefer FILE, or fix the files)"
+            )
+            message_ja = (
+                f"統合時の不一致: {values}。いったん {c.kept.file} の値を残しています"
+                "(--prefer ファイル名 で選ぶか、元のファイルを直してください)"
             )
         findings.append(
             Finding(
                 code="merge.conflict-resolved" if c.resolved else "merge.conflict",
                 severity="warning" if c.resolved else "error",
                 message=message,
+                message_ja=message_ja,
                 sheet=sheet_name,
                 row=row,
                 column=column,

@@ -410,3 +410,22 @@ def test_exchange_commands_are_documented(name: str) -> None:
     assert len(options) >= 2
     assert [o for o in options if o not in cli_md] == []
     assert f"**{name}**" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_import_and_merge_finding_has_japanese() -> None:
+    """Issue 9: every finding is available in Japanese; merge and import make findings too."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    for name in ("core/merge.py", "core/mapping.py"):
+        tree = ast.parse((root / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in (
+                "Finding",
+                "_finding",
+            ):
+                keywords = {k.arg for k in node.keywords}
+                assert keywords & {"message_ja", "ja"}, (
+                    f"{name}:{node.lineno} has no Japanese message"
+                )
