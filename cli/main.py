@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -156,28 +157,29 @@ LIMIT_IDS = (
     "max_cells_per_sheet",
     "max_file_mib",
 )
-lang_option = click.option(
-    "--lang",
-    type=click.Choice(["en", "ja"]),
-    default="en",
-    show_default=True,
-    help="Language of sheet names and labels in the workbooks written.",
-)
-output_lang_option = click.option(
-    "--lang",
-    type=click.Choice(["en", "ja"]),
-    default=None,
-    help="Language of sheet names and labels in the workbook written "
-    "(default: the input workbook's language, else en).",
-)
 
 
-report_lang_option = click.option(
-    "--lang",
-    type=click.Choice(["en", "ja"]),
-    default=None,
-    help="Language of the report: sheet names, labels, summary sentences and finding "
-    "messages, also in --json (default: the input workbook's language, else en).",
+def _lang_option(help: str, default: str | None = None) -> Callable[[Any], Any]:
+    """A ``--lang en|ja`` option; ``None`` as default means "as the input workbook"."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "ja"]),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+lang_option = _lang_option(
+    "Language of sheet names and labels in the workbooks written.", default="en"
+)
+output_lang_option = _lang_option(
+    "Language of sheet names and labels in the workbook written "
+    "(default: the input workbook's language, else en)."
+)
+report_lang_option = _lang_option(
+    "Language of the report: sheet names, labels, summary sentences and finding "
+    "messages, also in --json (default: the input workbook's language, else en)."
 )
 date_style_option = click.option(
     "--date-style",
