@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import hypothesis
 import kenshu
 import openpyxl
 import pytest
@@ -25,6 +27,14 @@ from kenshu.cli.main import State, cli
 from kenshu.plugins import PluginRegistry
 from kenshu.report import Report, build_report, report_json
 from kenshu.validate import Validation, validate
+
+# On CI, hypothesis runs derandomized: a landing must be reproducible, not depend on the
+# examples one run happens to draw. Locally it explores new examples each run (and
+# `KENSHU_FUZZ_SCALE=20 pytest tests/test_fuzz.py` explores more); a failure found that
+# way is kept as a regression case.
+if os.environ.get("CI"):
+    hypothesis.settings.register_profile("ci", derandomize=True, database=None)
+    hypothesis.settings.load_profile("ci")
 
 #: A mid-May arrival and a stay comfortably inside 6-12 months.
 ARRIVAL = dt.date(2024, 5, 15)
