@@ -78,6 +78,7 @@ def merge(
     Exit 0 when no conflict is left unresolved, 1 when one is (the workbook is still
     written), 2 on a usage error (such as files of different programmes).
     """
+    from kenshu.atomic import same_file
     from kenshu.merge import (
         MergeError,
         Source,
@@ -96,7 +97,7 @@ def merge(
     names = display_names(files)
     preferred = []
     for item in prefer:
-        match = next((n for n, f in zip(names, files, strict=True) if _same(f, item)), None)
+        match = next((n for n, f in zip(names, files, strict=True) if same_file(f, item)), None)
         if match is None:
             fail(f"--prefer {item}: not one of the files to merge")
         preferred.append(match)
@@ -172,16 +173,6 @@ def merge(
                 )
             )
     state.finish(EXIT_FINDINGS if unresolved else EXIT_OK)
-
-
-def _same(path: str, other: str) -> bool:
-    a, b = Path(path), Path(other)
-    try:
-        if a.exists() and b.exists():
-            return a.samefile(b)
-    except OSError:
-        pass
-    return a.resolve() == b.resolve()
 
 
 def _counts(data) -> dict[str, int]:

@@ -13,17 +13,22 @@ class SameFileError(ValueError):
     """The output would overwrite one of the inputs."""
 
 
+def same_file(path: str | Path, other: str | Path) -> bool:
+    """Do two paths name one file (the same inode, or the same resolved path)?"""
+    a, b = Path(path), Path(other)
+    try:
+        if a.exists() and b.exists() and a.samefile(b):
+            return True
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
 def refuse_overwriting_inputs(output: str | Path, inputs: list[str | Path]) -> None:
     """Raise :class:`SameFileError` when ``output`` is one of ``inputs``: inputs are never
     modified."""
-    out = Path(output)
     for item in inputs:
-        source = Path(item)
-        try:
-            same = out.exists() and source.exists() and out.samefile(source)
-        except OSError:
-            same = False
-        if same or out.resolve() == source.resolve():
+        if same_file(output, item):
             raise SameFileError(f"{output}: is an input file; kenshu never overwrites its inputs")
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pluggy
 from kenshu.catalogue import SHEETS_BY_ID
-from kenshu.dataset import TABLE_SHEETS, CohortData, record_id
+from kenshu.dataset import TABLE_SHEETS, CohortData, record_key
 from kenshu.hookspecs import PROJECT
 from kenshu.model import Finding, Participant, Programme
 from kenshu.settings import Settings
@@ -147,7 +147,7 @@ def _duplicate_ids(data: CohortData) -> Iterator[Finding]:
         seen: dict[str, Any] = {}
         key = SHEETS_BY_ID[sheet_id].key
         for record in data.records(sheet_id):
-            ident = record.attendance_id if sheet_id == "attendance" else record_id(record)
+            ident = record_key(sheet_id, record)
             if ident is None:
                 continue
             if ident in seen:

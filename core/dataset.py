@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from attrs import define, field
+from kenshu.catalogue import SHEETS_BY_ID
 from kenshu.model import (
     Activity,
     Attendance,
@@ -223,6 +224,14 @@ _ID_FIELD_BY_TYPE: dict[type, str] = {
 }
 
 
+def record_key(sheet_id: str, record: Any) -> str:
+    """The id that identifies a row of ``sheet_id``, within a file and across files: its
+    key field, or for Attendance the event and the participant together."""
+    if sheet_id == "attendance":
+        return record.attendance_id
+    return getattr(record, SHEETS_BY_ID[sheet_id].key)
+
+
 def record_id(record: Any) -> str | None:
     """The id that identifies a record in findings (``subject``): its own key field."""
     name = _ID_FIELD_BY_TYPE.get(type(record))
@@ -232,8 +241,6 @@ def record_id(record: Any) -> str | None:
 def _default_sheet_name(sheet: str | None) -> str | None:
     if sheet is None:
         return None
-    from kenshu.catalogue import SHEETS_BY_ID
-
     spec = SHEETS_BY_ID.get(sheet)
     return spec.label if spec else sheet
 

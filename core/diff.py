@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from attrs import frozen
 from kenshu.catalogue import SHEETS, SHEETS_BY_ID
-from kenshu.dataset import TABLE_SHEETS, CohortData
+from kenshu.dataset import TABLE_SHEETS, CohortData, record_key
 from kenshu.fields import Field
 from kenshu.provenance import CellIndex
 from kenshu.schema import Schema
@@ -42,13 +42,6 @@ class Slot(NamedTuple):
 
     name: str
     unknown: bool = False
-
-
-def record_key(sheet_id: str, record: Any) -> str:
-    """The id that identifies a record of ``sheet_id`` across files."""
-    if sheet_id == "attendance":
-        return record.attendance_id
-    return getattr(record, SHEETS_BY_ID[sheet_id].key)
 
 
 def field_value(record: Any, f: Field) -> Any:

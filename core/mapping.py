@@ -261,30 +261,31 @@ def read_grids(path: str | Path, limits: Limits | None = None) -> list[Grid]:
 
     Raises :class:`~kenshu.workbook.engines.ReadError` for a file that cannot be read.
     """
-    from kenshu.workbook.engines import ReadError, open_workbook
+    from kenshu.workbook.engines import open_workbook
+    from kenshu.workbook.load import rows_within_limit
     from kenshu.workbook.safety import check_file
 
     limits = limits or Limits()
     scan = check_file(path, limits)
     book = open_workbook(path, None, scan)
     grids = []
+    merged: dict[str, list[tuple[int, ...]]] = {}
     try:
         for info in book.sheets():
             rows = {}
-            for number, values in book.rows(info.name):
-                if number > limits.max_rows_per_sheet:
-                    raise ReadError(
-                        path,
-                        f"sheet {info.name!r} has more than {limits.max_rows_per_sheet} rows "
-                        "(the limit max_rows_per_sheet)",
-                        "limit.rows-per-sheet",
-                    )
+            for number, values in rows_within_limit(
+                book, info.name, path, limits.max_rows_per_sheet
+            ):
                 if any(v is not None for v in values):
                     rows[number] = list(values)
             grids.append(Grid(info.name, rows, hidden=info.hidden))
+            known = book.merged_ranges(info.name)
+            if known is not None:
+                merged[info.name] = known
     finally:
         book.close()
-    merged = _merged_ranges(path, [g.name for g in grids])
+    if len(merged) < len(grids):  # an engine that does not know them: ask calamine
+        merged = _merged_ranges(path, [g.name for g in grids])
     for grid in grids:
         grid.merged = merged.get(grid.name, [])
         _fill_merged(grid)

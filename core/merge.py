@@ -22,8 +22,8 @@ from typing import Any
 import attrs
 from attrs import define, field, frozen
 from kenshu.catalogue import RECORDS, SHEETS_BY_ID
-from kenshu.dataset import TABLE_SHEETS, CohortData, RawSheet, SheetLayout
-from kenshu.diff import Slot, cohort_values, comparable, is_empty, record_key, record_values, show
+from kenshu.dataset import TABLE_SHEETS, CohortData, RawSheet, SheetLayout, record_key
+from kenshu.diff import Slot, cohort_values, comparable, is_empty, record_values, show
 from kenshu.fields import Field
 from kenshu.model import Cohort, Finding
 from kenshu.provenance import CellIndex

@@ -135,6 +135,7 @@ class CalamineReader:
 
         self._path = str(path)
         self._scan = scan
+        self._merged: dict[str, list[tuple[int, int, int, int]]] = {}
         try:
             self._book = pc.CalamineWorkbook.from_path(self._path)
         except pc.PasswordError:
@@ -162,6 +163,7 @@ class CalamineReader:
             raise ReadError(
                 self._path, f"sheet {sheet!r} cannot be read ({_one_line(exc)})"
             ) from None
+        self._merged[sheet] = _merged_ranges(data)
         start = data.start
         if start is None:
             return
@@ -175,6 +177,11 @@ class CalamineReader:
                 if column < len(row) and isinstance(row[column], dt.date | dt.time):
                     row[column] = excel_date(serial, self._scan.date1904)  # type: ignore[union-attr]
             yield number, row
+
+    def merged_ranges(self, sheet: str) -> list[tuple[int, int, int, int]] | None:
+        """The merged ranges of a sheet already read with :meth:`rows`, as 1-based
+        inclusive ``(first row, first column, last row, last column)``."""
+        return self._merged.get(sheet)
 
     def _negative_dates(self, sheet: str) -> dict[int, list[tuple[int, float]]]:
         """``{row: [(column index, day number)]}`` of the sheet's negative numbers."""
@@ -222,6 +229,10 @@ class OpenpyxlReader:
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
             yield number, [_clean(unescape_text(v) if isinstance(v, str) else v) for v in values]
 
+    def merged_ranges(self, sheet: str) -> list[tuple[int, int, int, int]] | None:
+        """Unknown: read-only openpyxl does not load merged ranges."""
+        return None
+
     def close(self) -> None:
         self._book.close()
 
@@ -242,6 +253,14 @@ def open_workbook(
             path, f"unknown reading engine {name!r} (use calamine or openpyxl)"
         ) from None
     return cls(path, scan)
+
+
+def _merged_ranges(data: Any) -> list[tuple[int, int, int, int]]:
+    try:
+        ranges = data.merged_cell_ranges or []
+    except Exception:  # a format that records no merged ranges
+        return []
+    return [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges]
 
 
 def _one_line(exc: BaseException) -> str:

@@ -242,17 +242,7 @@ class _Reader:
         return self.data, self.findings, schema
 
     def _rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
-        limit = self.limits.max_rows_per_sheet
-        for number, values in self.book.rows(sheet):
-            if number > limit:
-                raise ReadError(
-                    self.path,
-                    f"sheet {sheet!r} has more than {limit} rows, over the limit "
-                    f"max_rows_per_sheet={limit} (raise it with --set max_rows_per_sheet=N "
-                    "if the file is trusted)",
-                    "limit.rows-per-sheet",
-                )
-            yield number, values
+        return rows_within_limit(self.book, sheet, self.path, self.limits.max_rows_per_sheet)
 
     def _materialise(self, sheet: str) -> list[tuple[int, list[Any]]]:
         return [(n, _trim(v)) for n, v in self._rows(sheet) if any(c is not None for c in v)]
@@ -634,6 +624,23 @@ def _find_header(
 def _chain(first: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]):
     yield from first
     yield from rest
+
+
+def rows_within_limit(
+    book: Any, sheet: str, path: str | Path, limit: int
+) -> Iterator[tuple[int, list[Any]]]:
+    """A sheet's rows, refusing the file past ``limit`` rows (the safety scan counts rows
+    of .xlsx and .ods before parsing; this guards every format as it is read)."""
+    for number, values in book.rows(sheet):
+        if number > limit:
+            raise ReadError(
+                path,
+                f"sheet {sheet!r} has more than {limit} rows, over the limit "
+                f"max_rows_per_sheet={limit} (raise it with --set max_rows_per_sheet=N "
+                "if the file is trusted)",
+                "limit.rows-per-sheet",
+            )
+        yield number, values
 
 
 def _is_form_header(values: list[Any]) -> bool:
