@@ -31,6 +31,7 @@ _PUBLIC = {
     "Participant": "kenshu.model",
     "Phase": "kenshu.model",
     "PlannedFollowUp": "kenshu.model",
+    "ParticipantDates": "kenshu.participants",
     "PlannedPhase": "kenshu.model",
     "Programme": "kenshu.model",
     "ReportSheet": "kenshu.model",
@@ -39,6 +40,9 @@ _PUBLIC = {
     "inclusive_days": "kenshu.dataset",
     "planned_from_given": "kenshu.model",
     "add_months": "kenshu.dates",
+    "age_on": "kenshu.participants",
+    "age_on_reference": "kenshu.participants",
+    "participant_dates": "kenshu.participants",
     "months_between_inclusive": "kenshu.dates",
 }
 
@@ -65,6 +69,12 @@ if TYPE_CHECKING:
         Programme,
         ReportSheet,
         planned_from_given,
+    )
+    from kenshu.participants import (
+        ParticipantDates,
+        age_on,
+        age_on_reference,
+        participant_dates,
     )
     from kenshu.plugins import PLUGIN_API_VERSION
     from kenshu.settings import Setting, Settings

@@ -14,6 +14,7 @@ from kenshu.catalogue import SHEETS_BY_ID
 from kenshu.dataset import TABLE_SHEETS, CohortData, record_key
 from kenshu.hookspecs import PROJECT
 from kenshu.model import Finding, Participant, Programme
+from kenshu.participants import is_outbound, participant_dates
 from kenshu.settings import Settings
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
@@ -50,7 +51,9 @@ def kenshu_check_cohort(
     yield from _required_sheets(programme, data)
     yield from _duplicate_ids(data)
     yield from _references(data)
-    yield from _date_ranges(data)
+    yield from _date_ranges(data, programme)
+    yield from _outbound(programme, data)
+    yield from _events(programme, data)
 
 
 @hookimpl
@@ -190,10 +193,15 @@ def _references(data: CohortData) -> Iterator[Finding]:
                 )
 
 
-def _date_ranges(data: CohortData) -> Iterator[Finding]:
+def _date_ranges(data: CohortData, programme: Programme | None = None) -> Iterator[Finding]:
+    outbound = is_outbound(programme)
     for sheet_id, start_field, end_field in DATE_RANGES:
         for record in data.records(sheet_id):
             start, end = getattr(record, start_field), getattr(record, end_field)
+            if outbound and sheet_id == "participants" and (start is None) != (end is None):
+                # one date given, the other the cohort's: compare what the rules will use
+                dates = participant_dates(programme, data, record)
+                start, end = dates.start, dates.end
             if start is not None and end is not None and end < start:
                 yield data.error(
                     "core.dates-reversed",
@@ -203,3 +211,52 @@ def _date_ranges(data: CohortData) -> Iterator[Finding]:
                     record=record,
                     field=end_field,
                 )
+
+
+def _outbound(programme: Programme | None, data: CohortData) -> Iterator[Finding]:
+    """An outbound programme's cohort says where participants go."""
+    cohort = data.cohort
+    if not is_outbound(programme) or cohort is None:
+        return
+    if cohort.destination_country is None and "destination_country" not in cohort.invalid:
+        yield data.error(
+            "core.missing-destination",
+            f"programme {programme.code} sends participants abroad: the Cohort's Destination "
+            "country (destination_country) is required",
+            ja=f"プログラム{programme.code}は海外派遣型です。コホートの派遣先国"
+            "(destination_country)を入力してください",
+            record=cohort,
+            field="destination_country",
+        )
+
+
+def _events(programme: Programme | None, data: CohortData) -> Iterator[Finding]:
+    """An events programme (``enrolled=False``) has an audience, not participants; its
+    events fall within the cohort's period."""
+    if programme is None or programme.enrolled or data.cohort is None:
+        return
+    if data.participants:
+        yield data.warning(
+            "core.participants-not-enrolled",
+            f"programme {programme.code} is a series of events with an audience, not enrolled "
+            f"participants: the {len(data.participants)} row(s) of the Participants sheet are "
+            "kept but not checked or reported",
+            ja=f"プログラム{programme.code}は参加者を登録しない催し型です。参加者シートの"
+            f"{len(data.participants)}行は保持しますが、チェックや報告の対象になりません",
+            sheet="participants",
+        )
+    cohort = data.cohort
+    if cohort.start_date is None or cohort.end_date is None:
+        return
+    for activity in data.activities:
+        day = activity.date
+        if day is not None and not cohort.start_date <= day <= cohort.end_date:
+            yield data.warning(
+                "core.event-outside-cohort",
+                f"the event on {day} falls outside the cohort's period "
+                f"{cohort.start_date} to {cohort.end_date}",
+                ja=f"{day}の催しがコホートの期間({cohort.start_date}〜{cohort.end_date})の外に"
+                "あります",
+                record=activity,
+                field="date",
+            )

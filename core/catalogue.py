@@ -138,6 +138,14 @@ COHORT_FIELDS = (
     _cohort("location", "text", "Location", "場所", "Where the programme takes place.", "実施場所"),
     _cohort("funder", "text", "Funder", "資金提供者", "Who funds the programme.", "資金提供者"),
     _cohort("notes", "text", "Notes", "備考", "Anything else.", "その他"),
+    _cohort(
+        "destination_country",
+        "country",
+        "Destination country",
+        "派遣先国",
+        "Outbound programmes: the country participants are sent to (ISO code).",
+        "派遣型のプログラムで参加者を派遣する国(ISOコード)",
+    ),
 )
 
 PARTICIPANT_FIELDS = (
@@ -491,6 +499,16 @@ ACTIVITY_FIELDS = (
         "参加人数(聴衆のある催し)",
         minimum=0,
     ),
+    _f(
+        "activities",
+        "municipality",
+        "text",
+        "Municipality",
+        "市町村",
+        "The municipality it is held in or with.",
+        "開催(共催)市町村",
+    ),
+    _f("activities", "theme", "text", "Theme", "テーマ", "What it is about.", "テーマ"),
 )
 
 FOLLOW_UP_FIELDS = (

@@ -67,6 +67,12 @@ def kenshu_register_programmes(register: Callable[[Programme], None]) -> None:
     may register several programmes. Two plugins registering the same code is an error
     reported with both names; the second registration is ignored.
 
+    ``Programme(direction="outbound")`` sends participants from Japan to the Cohort's
+    ``destination_country`` (their dates default to the cohort's: read them with
+    :func:`kenshu.participant_dates`); ``Programme(enrolled=False)`` is a series of events
+    with an audience rather than enrolled participants (no Participants sheet; the report
+    totals events and attendance).
+
     :param register: validates and records a :class:`~kenshu.model.Programme`.
     :return: nothing.
 

@@ -187,6 +187,8 @@ class Cohort(Record):
     location: str | None = _text()
     funder: str | None = _text()
     notes: str | None = _text()
+    #: outbound programmes: the country the participants go to (ISO 3166-1 alpha-2)
+    destination_country: str | None = _text()
 
 
 @frozen
@@ -265,6 +267,8 @@ class Activity(Record):
     location: str | None = _text()
     lecturer: str | None = _text()
     attendance: int | None = _int()
+    municipality: str | None = _text()
+    theme: str | None = _text()
 
 
 @frozen
@@ -439,6 +443,14 @@ class Programme:
     ``required_sheets`` those it cannot do without (Cohort is always required);
     ``required_fields`` the optional core fields its rules need, as ``"sheet.field"``
     (``"participants.arrival_date"``): a missing value is then an error naming the cell.
+
+    ``direction`` says where participants go: ``inbound`` (to Japan), ``outbound`` (from
+    Japan to the Cohort's ``destination_country``; a participant's dates default to the
+    cohort's, see :func:`kenshu.participants.participant_dates`) or ``local``.
+    ``enrolled=False`` makes an *events* programme: its cohort is a series of events
+    (Activities with a date, municipality, lecturer, theme and attendance) with an audience
+    rather than enrolled participants, so the Participants sheet is neither written nor
+    expected and the report totals events and attendance.
     """
 
     code: str = field(validator=_required_text)
@@ -455,3 +467,25 @@ class Programme:
     required_fields: tuple[str, ...] = field(default=(), converter=_as_tuple)
     examples: tuple[str, ...] = field(default=(), converter=_as_tuple)
     plugin: str | None = None  # filled in by the plugin manager at registration
+    enrolled: bool = field(default=True, validator=attrs.validators.instance_of(bool))
+
+    def __attrs_post_init__(self) -> None:
+        if self.direction == "outbound":
+            dated = {"participants.arrival_date", "participants.departure_date"}
+            clash = sorted(dated & set(self.required_fields))
+            if clash:
+                raise ValueError(
+                    f"programme {self.code}: an outbound programme cannot require {', '.join(clash)} "
+                    "(a participant's dates default to the cohort's)"
+                )
+        if not self.enrolled:
+            if "participants" in self.required_sheets:
+                raise ValueError(
+                    f"programme {self.code}: an events programme (enrolled=False) cannot "
+                    "require the Participants sheet"
+                )
+            if any(f.startswith("participants.") for f in self.required_fields):
+                raise ValueError(
+                    f"programme {self.code}: an events programme (enrolled=False) cannot "
+                    "require participant fields"
+                )

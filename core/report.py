@@ -58,6 +58,17 @@ class Report:
         cohort = self.validation.data.cohort
         return cohort.cohort_id if cohort else None
 
+    @property
+    def enrolled(self) -> bool:
+        """False for an events programme (an audience rather than enrolled participants)."""
+        programme = self.validation.programme
+        return programme is None or programme.enrolled
+
+    def event_totals(self) -> dict[str, Any]:
+        """Events (the Activities sheet) and their attendance, in all and by municipality and
+        by theme: see :func:`event_totals`."""
+        return event_totals(self.validation.data.activities)
+
     def totals(self) -> list[dict[str, Any]]:
         """Sums by payer, reimbursement route, host and currency (in that order)."""
         sums: dict[tuple[Any, ...], float] = defaultdict(float)
@@ -77,6 +88,42 @@ class Report:
                 sums.items(), key=lambda kv: tuple(str(k) for k in kv[0])
             )
         ]
+
+
+def event_totals(activities: list[Any]) -> dict[str, Any]:
+    """How many events and how many people attended, in all, by municipality and by theme.
+
+    ``by_municipality`` and ``by_theme`` are lists of ``{"municipality" (or "theme"),
+    "events", "attendance"}`` sorted by name, an empty value last as ``None``;
+    ``without_attendance`` lists the events whose head count is not given (they count as
+    events, not as attendance).
+    """
+
+    def group(key: str) -> list[dict[str, Any]]:
+        sums: dict[Any, list[int]] = {}
+        for activity in activities:
+            entry = sums.setdefault(getattr(activity, key), [0, 0])
+            entry[0] += 1
+            entry[1] += activity.attendance or 0
+        return [
+            {key: name, "events": events, "attendance": attendance}
+            for name, (events, attendance) in sorted(
+                sums.items(), key=lambda kv: (kv[0] is None, kv[0] or "")
+            )
+        ]
+
+    return {
+        "events": len(activities),
+        "attendance": sum(a.attendance or 0 for a in activities),
+        "without_attendance": [a.activity_id for a in activities if a.attendance is None],
+        "by_municipality": group("municipality"),
+        "by_theme": group("theme"),
+    }
+
+
+#: Cohort statuses of a cohort that does not take place (yet): its report plans no schedule
+#: and charges no costs (the schedule and cost hooks are not called).
+NOT_HELD = ("postponed", "cancelled")
 
 
 def build_report(
@@ -99,17 +146,19 @@ def build_report(
         ]
         return report
     kwargs = {"data": data, "settings": settings}
-    phases, more = registry.call("kenshu_plan_schedule", programme, **kwargs)
+    # a postponed or cancelled cohort does not take place (yet): no schedule and no costs
+    held = data.cohort.status not in NOT_HELD
+    phases, more = registry.call("kenshu_plan_schedule", programme, **kwargs) if held else ([], [])
     findings += more
     report.phases = phases or [
-        planned_from_given(p) for p in data.phases if p.start_date and p.end_date
+        planned_from_given(p) for p in data.phases if held and p.start_date and p.end_date
     ]
     groups, more = registry.call("kenshu_group_participants", programme, **kwargs)
     findings += more
     report.groups = groups
-    costs, more = registry.call("kenshu_cost_lines", programme, **kwargs)
+    costs, more = registry.call("kenshu_cost_lines", programme, **kwargs) if held else ([], [])
     findings += more
-    report.costs = costs or [_unassigned(c) for c in data.costs]
+    report.costs = costs or [_unassigned(c) for c in data.costs if held]
     follow_ups, more = registry.call("kenshu_follow_ups", programme, **kwargs)
     findings += more
     report.follow_ups = follow_ups or [_given_follow_up(f, data) for f in data.follow_ups]
@@ -152,7 +201,26 @@ def core_summary(report: Report) -> list[str]:
         days = inclusive_days(cohort.start_date, cohort.end_date)
         start, end = (_day(d, report.date_style) for d in (cohort.start_date, cohort.end_date))
         lines.append(f"From {start} to {end} ({days} days, both included).")
-    if data.participants:
+    if programme is not None and programme.direction == "outbound" and cohort.destination_country:
+        lines.append(f"Outbound: participants go from Japan to {cohort.destination_country}.")
+    if not report.enrolled:
+        totals = report.event_totals()
+        places = [m for m in totals["by_municipality"] if m["municipality"]]
+        lines.append(
+            f"{totals['events']} event(s), total attendance {totals['attendance']:,}"
+            + (
+                f", in {len(places)} municipalit{'y' if len(places) == 1 else 'ies'}"
+                if places
+                else ""
+            )
+            + (
+                f" ({len(totals['without_attendance'])} without a head count)"
+                if totals["without_attendance"]
+                else ""
+            )
+            + "."
+        )
+    elif data.participants:
         countries = {p.nationality for p in data.participants if p.nationality}
         lines.append(
             f"{len(data.participants)} participant(s)"
@@ -187,7 +255,22 @@ def _core_summary_ja(report: Report) -> list[str]:
         days = inclusive_days(cohort.start_date, cohort.end_date)
         start, end = (_day(d, report.date_style) for d in (cohort.start_date, cohort.end_date))
         lines.append(f"期間は{start}から{end}まで({days}日間、初日と最終日を含む)。")
-    if data.participants:
+    if programme is not None and programme.direction == "outbound" and cohort.destination_country:
+        lines.append(f"派遣型: 参加者を日本から{cohort.destination_country}へ派遣。")
+    if not report.enrolled:
+        totals = report.event_totals()
+        places = [m for m in totals["by_municipality"] if m["municipality"]]
+        lines.append(
+            f"催し{totals['events']}件、参加者数の合計{totals['attendance']:,}人"
+            + (f"、{len(places)}市町村で開催" if places else "")
+            + (
+                f"(参加者数の記入がない催し{len(totals['without_attendance'])}件)"
+                if totals["without_attendance"]
+                else ""
+            )
+            + "。"
+        )
+    elif data.participants:
         countries = {p.nationality for p in data.participants if p.nationality}
         lines.append(
             f"参加者{len(data.participants)}人"
@@ -285,6 +368,8 @@ def report_json(report: Report) -> dict[str, Any]:
         ],
         "findings": [f.as_dict(report.lang) for f in report.findings],
     }
+    if not report.enrolled:
+        out["events"] = report.event_totals()
     if report.redactions is not None:
         out["redactions"] = report.redactions.as_json()
     for sheet in report.sheets:

@@ -22,6 +22,9 @@ _TITLES = {
         "FollowUps": "FollowUps",
         "Findings": "Findings",
         "Redactions": "Redactions",
+        "Events": "Events",
+        "ByMunicipality": "Attendance by municipality",
+        "ByTheme": "Attendance by theme",
     },
     "ja": {
         "Summary": "概要",
@@ -33,6 +36,9 @@ _TITLES = {
         "FollowUps": "フォローアップ",
         "Findings": "指摘事項",
         "Redactions": "秘匿処理",
+        "Events": "催し",
+        "ByMunicipality": "市町村別参加者数",
+        "ByTheme": "テーマ別参加者数",
     },
 }
 
@@ -106,44 +112,47 @@ def write_report_workbook(path: str | Path, report: Report, lang: str = "en") ->
         for pid in group.participant_ids:
             group_of.setdefault(pid, []).append(group.group_id)
     per_subject = Counter((f.subject, f.severity) for f in report.findings if f.subject)
-    sheet(
-        wb,
-        titles["Participants"],
-        [
-            "participant_id",
-            "family_name",
-            "given_name",
-            "native_name",
-            "nationality",
-            "home_organisation",
-            "host_id",
-            "arrival_date",
-            "departure_date",
-            "groups",
-            "status",
-            "errors",
-            "warnings",
-        ],
-        [
+    if not report.enrolled:
+        _events_sheets(sheet, wb, titles, report)
+    dates = _participant_dates(report)
+    if report.enrolled:  # an events programme has no participants to list
+        sheet(
+            wb,
+            titles["Participants"],
             [
-                p.participant_id,
-                p.family_name,
-                p.given_name,
-                p.native_name,
-                p.nationality,
-                p.home_organisation,
-                p.host_id,
-                p.arrival_date,
-                p.departure_date,
-                "; ".join(group_of.get(p.participant_id, [])),
-                p.status,
-                per_subject.get((p.participant_id, "error"), 0),
-                per_subject.get((p.participant_id, "warning"), 0),
-            ]
-            for p in data.participants
-        ],
-        widths=[16, 16, 16, 18, 10, 30, 14, 12, 12, 16, 12, 8, 8],
-    )
+                "participant_id",
+                "family_name",
+                "given_name",
+                "native_name",
+                "nationality",
+                "home_organisation",
+                "host_id",
+                "arrival_date",
+                "departure_date",
+                "groups",
+                "status",
+                "errors",
+                "warnings",
+            ],
+            [
+                [
+                    p.participant_id,
+                    p.family_name,
+                    p.given_name,
+                    p.native_name,
+                    p.nationality,
+                    p.home_organisation,
+                    p.host_id,
+                    *dates(p),
+                    "; ".join(group_of.get(p.participant_id, [])),
+                    p.status,
+                    per_subject.get((p.participant_id, "error"), 0),
+                    per_subject.get((p.participant_id, "warning"), 0),
+                ]
+                for p in data.participants
+            ],
+            widths=[16, 16, 16, 18, 10, 30, 14, 12, 12, 16, 12, 8, 8],
+        )
     if report.groups:
         sheet(
             wb,
@@ -263,6 +272,66 @@ def write_report_workbook(path: str | Path, report: Report, lang: str = "en") ->
         )
     with atomic_path(path) as temporary:
         wb.save(temporary)
+
+
+def _participant_dates(report: Report) -> Any:
+    """``dates(participant)``: the first and last day the report shows (for an outbound
+    programme a missing one is the cohort's, as the rules see it)."""
+    from kenshu.participants import is_outbound, participant_dates
+
+    programme = report.validation.programme
+    if not is_outbound(programme):
+        return lambda p: (p.arrival_date, p.departure_date)
+
+    def dates(p: Any) -> tuple[Any, Any]:
+        effective = participant_dates(programme, report.data, p)
+        return effective.start, effective.end
+
+    return dates
+
+
+def _events_sheets(sheet: Any, wb: Any, titles: dict[str, str], report: Report) -> None:
+    """An events programme's sheets: each event, and attendance by municipality and theme."""
+    sheet(
+        wb,
+        titles["Events"],
+        [
+            "activity_id",
+            "date",
+            "kind",
+            "title",
+            "municipality",
+            "theme",
+            "location",
+            "lecturer",
+            "attendance",
+        ],
+        [
+            [
+                a.activity_id,
+                a.date,
+                a.kind,
+                a.title,
+                a.municipality,
+                a.theme,
+                a.location,
+                a.lecturer,
+                a.attendance,
+            ]
+            for a in sorted(report.data.activities, key=lambda a: (a.date is None, a.date or 0))
+        ],
+        widths=[14, 12, 14, 40, 18, 30, 24, 24, 10],
+    )
+    totals = report.event_totals()
+    for key, title in (("municipality", "ByMunicipality"), ("theme", "ByTheme")):
+        sheet(
+            wb,
+            titles[title][:31],
+            [key, "events", "attendance"],
+            [[t[key], t["events"], t["attendance"]] for t in totals[f"by_{key}"]]
+            + [["(total)", totals["events"], totals["attendance"]]],
+            widths=[30, 8, 12],
+        )
 
 
 def _cell(value: Any) -> Any:

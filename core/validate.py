@@ -82,7 +82,8 @@ def validate(
         "kenshu_check_cohort", programme, data=data, settings=settings
     )
     findings.extend(cohort_findings)
-    if data.cohort is not None:
+    # an events programme (enrolled=False) has no participants to check
+    if data.cohort is not None and (programme is None or programme.enrolled):
         check = registry.bind("kenshu_check_participant", programme)  # looked up once
         for participant in data.participants:
             _, more = check(data=data, participant=participant, settings=settings)

@@ -577,6 +577,7 @@ GUIDE_COHORT = {
     "Title": "Youth Exchange 2025",
     "Start date": dt.date(2025, 7, 20),
     "End date": dt.date(2025, 8, 2),
+    "Destination country": "US",  # an outbound programme names where participants go
 }
 
 
