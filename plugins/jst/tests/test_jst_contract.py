@@ -1,0 +1,5 @@
+"""The JST plugin honours the plugin contract (kenshu.testing.contract)."""
+
+from kenshu.testing.contract import contract_suite
+
+TestContract = contract_suite("kenshu_jst.plugin")
