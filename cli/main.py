@@ -701,6 +701,7 @@ def programmes(state: State, as_json: bool) -> None:
                             "title_ja": p.title_ja,
                             "organiser": p.organiser,
                             "direction": p.direction,
+                            "enrolled": p.enrolled,
                             "plugin": p.plugin,
                             "sheets": list(p.sheets),
                         }
@@ -718,7 +719,7 @@ def programmes(state: State, as_json: bool) -> None:
             click.echo(
                 f"{p.code}: {p.title}"
                 + (f" / {p.title_ja}" if p.title_ja else "")
-                + f" [{p.direction}; plugin {p.plugin}]"
+                + f" [{p.direction}{'' if p.enrolled else ', events'}; plugin {p.plugin}]"
             )
     state.finish(EXIT_OK)
 

@@ -542,6 +542,7 @@ def test_programmes() -> None:
     (lgotp,) = [p for p in payload["programmes"] if p["code"] == "lgotp"]
     assert lgotp["plugin"] == "lgotp"
     assert lgotp["direction"] == "inbound"
+    assert lgotp["enrolled"] is True
     assert "participants" in lgotp["sheets"]
 
 

@@ -181,3 +181,17 @@ def test_template_report_workbook_and_json(registry, tmp_path):
         "events": 2,
         "attendance": 65,
     }
+
+
+def test_programmes_say_which_are_events(registry):
+    """``kenshu programmes`` tells an events programme from one with enrolled participants."""
+    state = State()
+    state._registry = registry
+    result = run_cli("programmes", state=state)
+    assert f"{CODE}: " in result.stdout
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith(f"{CODE}: ")]
+    assert ", events; plugin " in line
+    state = State()
+    state._registry = registry
+    (entry,) = json_output(run_cli("programmes", "--json", state=state))["programmes"]
+    assert (entry["code"], entry["enrolled"]) == (CODE, False)
