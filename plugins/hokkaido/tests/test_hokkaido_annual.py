@@ -1,6 +1,7 @@
 """``kenshu hokkaido annual FILE... -o annual.xlsx``: the fiscal-year activity report over
 several workbooks of the six programmes; other years and programmes are reported, never
-dropped silently; inputs are never overwritten; unreadable files stop with exit 2."""
+dropped silently; a cohort given twice is counted once; inputs are never overwritten;
+unreadable files stop with exit 2; English or Japanese (--lang)."""
 
 from __future__ import annotations
 
@@ -39,8 +40,11 @@ def test_the_annual_report_over_the_six_examples(hk, examples, tmp_path):
     out = tmp_path / "annual.xlsx"
     result = hk.invoke("hokkaido", "annual", *examples, "-o", out)
     assert result.exit_code == 0, result.output
-    assert "Events: 13, total attendance 526, in 9 municipalit(ies)." in result.output
-    assert "Missions: 2 (CN, PH), 7 member(s)." in result.output
+    assert "Events: 13, total attendance 526, in 9 municipalities." in result.output
+    assert "Missions: 2 (CN, PH), 7 members." in result.output
+    assert "Technical trainees: 4 from 4 countries, with 2 hosts; 1 not yet placed." in (
+        result.output
+    )
     assert f"wrote {out}" in result.output
     wb = openpyxl.load_workbook(out, read_only=True)
     assert wb.sheetnames == [
@@ -162,5 +166,5 @@ def test_as_a_subprocess(hk, examples, tmp_path):
     out = tmp_path / "annual.xlsx"
     done = hk.run_kenshu("hokkaido", "annual", *examples, "-o", out)
     assert done.returncode == 0, done.stderr
-    assert "6 of 6 workbook(s) included." in done.stdout
+    assert "6 of 6 workbooks included." in done.stdout
     assert sheet_rows(out, "Summary")[1][0].startswith("HIECC activity report, FY2024")

@@ -3,7 +3,13 @@
 and theme, the missions and who went where, the trainees by country and host.
 
 A workbook of another fiscal year or of a programme that is not the centre's is listed
-with the reason, never silently dropped; so is an event dated outside the fiscal year.
+with the reason, never silently dropped; so is an event dated outside the fiscal year. A
+cohort (programme and cohort id) given in several workbooks is counted once, from the first
+of them: each later copy is listed with the file already counted, and with what differs
+when it is not an identical copy (then a problem: staff must say which copy is right).
+
+The summary, sheet names, headers and reasons are in English or Japanese (``lang``); the
+JSON keeps English keys.
 """
 
 from __future__ import annotations
@@ -13,11 +19,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from attrs import define, field
+from attrs import define, field, frozen
 from kenshu import Programme, age_on_reference, participant_dates
 
 from kenshu_hokkaido import programmes as P
-from kenshu_hokkaido.fiscal import describe, fiscal_year, fiscal_year_bounds
+from kenshu_hokkaido.fiscal import describe, describe_ja, fiscal_year, fiscal_year_bounds
 from kenshu_hokkaido.residency import prefecture_of
 from kenshu_hokkaido.settings import FISCAL_YEAR_START
 
@@ -30,19 +36,64 @@ class Loaded:
     validation: Any = None
 
 
+LANGUAGES = ("en", "ja")
+
+
+@frozen
+class Said:
+    """A text in English and Japanese: ``said(lang)`` is the one to show."""
+
+    en: str
+    ja: str
+
+    def __call__(self, lang: str = "en") -> str:
+        return self.ja if lang == "ja" else self.en
+
+
+@frozen
+class Left:
+    """Something left out of the report: the file, what of it, and why. ``problem`` is
+    False for a note (an identical copy of a cohort already counted): it alone does not
+    make the run exit 1."""
+
+    file: str
+    what: Said
+    reason: Said
+    problem: bool = True
+
+    def row(self, lang: str = "en") -> tuple[str, str, str]:
+        return (self.file, self.what(lang), self.reason(lang))
+
+
+@define
+class Counted:
+    """A cohort counted in the report: the file it was taken from and its data."""
+
+    path: str
+    name: str
+    data: Any
+
+
 @define
 class Annual:
     """The fiscal-year report: rows per sheet, and what was left out and why."""
 
     fiscal_year: int
     year_start: tuple[int, int]
-    chosen_by: str
+    chosen_by: Said
     workbooks: list[tuple] = field(factory=list)
     events: list[tuple] = field(factory=list)
     missions: list[tuple] = field(factory=list)
     members: list[tuple] = field(factory=list)
     trainees: list[tuple] = field(factory=list)
-    excluded: list[tuple] = field(factory=list)  # (file, what, reason)
+    excluded: list[Left] = field(factory=list)
+    #: (programme, cohort id) -> the workbook it is counted from
+    counted: dict[tuple[str, str], Counted] = field(factory=dict)
+
+    @property
+    def problems(self) -> bool:
+        """Something left out that staff must look at, or a workbook with errors."""
+        return any(x.problem for x in self.excluded) or any(row[4] for row in self.workbooks)
 
     @property
     def first_day(self) -> dt.date:
@@ -80,29 +131,105 @@ class Annual:
         counts = Counter(row[index] for row in self.trainees)
         return sorted(counts.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
 
-    def summary(self) -> list[str]:
-        attendance = sum(row[-1] or 0 for row in self.events)
-        countries = {row[TRAINEE_HEADER.index("nationality")] for row in self.trainees}
-        hosts = {row[TRAINEE_HEADER.index("host_id")] for row in self.trainees} - {None}
-        included = sum(1 for w in self.workbooks if w[-1] == "yes")
-        destinations = sorted({m[3] for m in self.missions if m[3]})
-        return [
-            f"HIECC activity report, {describe(self.fiscal_year, self.year_start)}; "
-            f"fiscal year {self.chosen_by}.",
-            f"{included} of {len(self.workbooks)} workbook(s) included"
-            + (f"; {len(self.excluded)} item(s) left out, see Excluded." if self.excluded else "."),
-            f"Events: {len(self.events)}, total attendance {attendance:,}, in "
-            f"{len([m for m in self.by_municipality() if m[0]])} municipalit(ies).",
-            f"Missions: {len(self.missions)} ({', '.join(destinations) or 'none'}), "
-            f"{len(self.members)} member(s).",
-            f"Technical trainees: {len(self.trainees)} from {len(countries - {None})} "
-            f"countr(ies), with {len(hosts)} host(s)"
-            + (
-                f"; {sum(1 for t in self.trainees if t[TRAINEE_HEADER.index('host_id')] is None)} not yet placed."
-                if any(t[TRAINEE_HEADER.index("host_id")] is None for t in self.trainees)
-                else "."
+    def summary(self, lang: str = "en") -> list[str]:
+        """The summary sentences, in ``lang`` (``en`` or ``ja``)."""
+        host_at = TRAINEE_HEADER.index("host_id")
+        facts = {
+            "attendance": sum(row[-1] or 0 for row in self.events),
+            "places": len([m for m in self.by_municipality() if m[0]]),
+            "countries": len(
+                {row[TRAINEE_HEADER.index("nationality")] for row in self.trainees} - {None}
             ),
-        ]
+            "hosts": len({row[host_at] for row in self.trainees} - {None}),
+            "unplaced": sum(1 for row in self.trainees if row[host_at] is None),
+            "included": sum(1 for w in self.workbooks if w[-1] == "yes"),
+            "destinations": ", ".join(sorted({m[3] for m in self.missions if m[3]})),
+        }
+        return _summary_ja(self, **facts) if lang == "ja" else _summary_en(self, **facts)
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    """``1 workbook``, ``2 workbooks``, ``9 municipalities`` (with ``many`` given)."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
+def _summary_en(annual: Annual, **f: Any) -> list[str]:
+    lines = [
+        f"HIECC activity report, {describe(annual.fiscal_year, annual.year_start)}; "
+        f"fiscal year {annual.chosen_by('en')}.",
+        f"{f['included']} of {_n(len(annual.workbooks), 'workbook')} included"
+        + (
+            f"; {_n(len(annual.excluded), 'item')} left out, see Excluded."
+            if annual.excluded
+            else "."
+        ),
+    ]
+    if annual.events:
+        lines.append(
+            f"Events: {len(annual.events):,}, total attendance {f['attendance']:,}"
+            + (f", in {_n(f['places'], 'municipality', 'municipalities')}" if f["places"] else "")
+            + "."
+        )
+    else:
+        lines.append("Events: none.")
+    if annual.missions:
+        lines.append(
+            f"Missions: {len(annual.missions):,}"
+            + (f" ({f['destinations']})" if f["destinations"] else "")
+            + f", {_n(len(annual.members), 'member')}."
+        )
+    else:
+        lines.append("Missions: none.")
+    if annual.trainees:
+        lines.append(
+            f"Technical trainees: {len(annual.trainees):,}"
+            + (f" from {_n(f['countries'], 'country', 'countries')}" if f["countries"] else "")
+            + (f", with {_n(f['hosts'], 'host')}" if f["hosts"] else ", with no host yet")
+            + (f"; {f['unplaced']:,} not yet placed." if f["unplaced"] else ".")
+        )
+    else:
+        lines.append("Technical trainees: none.")
+    return lines
+
+
+def _summary_ja(annual: Annual, **f: Any) -> list[str]:
+    lines = [
+        f"HIECC 活動報告、{describe_ja(annual.fiscal_year, annual.year_start)}。"
+        f"年度: {annual.chosen_by('ja')}。",
+        f"ワークブック{len(annual.workbooks):,}件中{f['included']:,}件を集計"
+        + (
+            f"、{len(annual.excluded):,}件を除外(「{_TITLES_JA['Excluded']}」シート参照)。"
+            if annual.excluded
+            else "。"
+        ),
+    ]
+    if annual.events:
+        lines.append(
+            f"催し{len(annual.events):,}件、参加者数の合計{f['attendance']:,}人"
+            + (f"、{f['places']:,}市町村で開催" if f["places"] else "")
+            + "。"
+        )
+    else:
+        lines.append("催し: なし。")
+    if annual.missions:
+        lines.append(
+            f"派遣団{len(annual.missions):,}件"
+            + (f"({f['destinations']})" if f["destinations"] else "")
+            + f"、団員{len(annual.members):,}人。"
+        )
+    else:
+        lines.append("派遣団: なし。")
+    if annual.trainees:
+        lines.append(
+            f"技術研修員{len(annual.trainees):,}人"
+            + (f"({f['countries']:,}か国)" if f["countries"] else "")
+            + (f"、受入団体{f['hosts']:,}団体" if f["hosts"] else "、受入団体は未定")
+            + (f"、うち{f['unplaced']:,}人は未配属" if f["unplaced"] else "")
+            + "。"
+        )
+    else:
+        lines.append("技術研修員: なし。")
+    return lines
 
 
 WORKBOOK_HEADER = (
@@ -158,6 +285,58 @@ TRAINEE_HEADER = (
 )
 EXCLUDED_HEADER = ("file", "what", "reason")
 
+#: The sheet names of annual.xlsx in Japanese (JSON keeps the English ones).
+_TITLES_JA = {
+    "Summary": "概要",
+    "Workbooks": "ワークブック",
+    "Events": "催し",
+    "Events by municipality": "市町村別の催し",
+    "Events by theme": "テーマ別の催し",
+    "Events by programme": "事業別の催し",
+    "Missions": "派遣団",
+    "Mission members": "派遣団員",
+    "Trainees": "技術研修員",
+    "Trainees by country": "国別の技術研修員",
+    "Trainees by host": "受入団体別の技術研修員",
+    "Excluded": "除外",
+}
+#: The column headers of annual.xlsx in Japanese (JSON keeps the English ones).
+_HEADERS_JA = {
+    "summary": "概要",
+    "file": "ファイル",
+    "programme": "事業",
+    "cohort_id": "コホートID",
+    "fiscal_year": "年度",
+    "errors": "エラー",
+    "warnings": "警告",
+    "included": "集計",
+    "activity_id": "催しID",
+    "date": "日付",
+    "municipality": "市町村",
+    "theme": "テーマ",
+    "title": "名称",
+    "lecturer": "講師",
+    "attendance": "参加者数",
+    "events": "催し数",
+    "destination": "派遣先",
+    "departure": "出発日",
+    "return": "帰国日",
+    "members": "団員数",
+    "participant_id": "参加者ID",
+    "name": "氏名",
+    "prefecture": "都道府県",
+    "age_on_departure": "出発日の年齢",
+    "nationality": "国籍",
+    "host_id": "受入団体ID",
+    "host": "受入団体",
+    "arrival": "来日日",
+    "trainees": "研修員数",
+    "what": "対象",
+    "reason": "理由",
+}
+_YES_NO_JA = {"yes": "はい", "no": "いいえ"}
+WORKBOOK = Said("workbook", "ワークブック")
+
 
 def _year_of(loaded: Loaded) -> int | None:
     cohort = loaded.validation.data.cohort
@@ -183,12 +362,18 @@ def build_annual(
         if counts:
             top = max(counts.values())
             year = min(y for y, n in counts.items() if n == top)
-            chosen = f"taken from the workbooks ({top} of {len(inputs)} fall in it)"
+            chosen = Said(
+                f"taken from the workbooks ({top} of {len(inputs)} fall in it)",
+                f"ワークブックから判定({len(inputs)}件中{top}件がこの年度)",
+            )
         else:
             year = fiscal_year(dt.date.today(), year_start)
-            chosen = "the current one (no workbook gives a start date)"
+            chosen = Said(
+                "the current one (no workbook gives a start date)",
+                "今年度(開始日のあるワークブックがないため)",
+            )
     else:
-        chosen = "as asked (--fiscal-year)"
+        chosen = Said("as asked (--fiscal-year)", "指定どおり(--fiscal-year)")
     annual = Annual(fiscal_year=year, year_start=year_start, chosen_by=chosen)
     for loaded in inputs:
         _add(annual, loaded)
@@ -202,16 +387,32 @@ def _add(annual: Annual, loaded: Loaded) -> None:
     cohort = data.cohort
     counts = validation.counts()
     own_year = _year_of(loaded) if programme and code in P.CODES else None
-    reason = None
-    if cohort is None:
-        reason = "the Cohort sheet could not be read (no programme or cohort id)"
-    elif code not in P.CODES:
-        reason = f"programme {code!r} is not one of the centre's programmes ({', '.join(P.CODES)})"
-    elif own_year is None:
-        reason = "the cohort has no start date, so its fiscal year is unknown"
-    elif own_year != annual.fiscal_year:
-        reason = f"the cohort is of FY{own_year}, not FY{annual.fiscal_year}"
     name = Path(loaded.path).name
+    reason = None
+    problem = True
+    if cohort is None:
+        reason = Said(
+            "the Cohort sheet could not be read (no programme or cohort id)",
+            "コホートシートを読めません(事業またはコホートIDがありません)",
+        )
+    elif code not in P.CODES:
+        reason = Said(
+            f"programme {code!r} is not one of the centre's programmes ({', '.join(P.CODES)})",
+            f"事業「{code}」はセンターの事業({'、'.join(P.CODES)})ではありません",
+        )
+    elif own_year is None:
+        reason = Said(
+            "the cohort has no start date, so its fiscal year is unknown",
+            "コホートに開始日がないため、年度が分かりません",
+        )
+    elif own_year != annual.fiscal_year:
+        reason = Said(
+            f"the cohort is of FY{own_year}, not FY{annual.fiscal_year}",
+            f"{own_year}年度のコホートで、{annual.fiscal_year}年度ではありません",
+        )
+    elif (code, cohort.cohort_id) in annual.counted:
+        first = annual.counted[(code, cohort.cohort_id)]
+        reason, problem = _copy_of(first, name, code, data)
     annual.workbooks.append(
         (
             name,
@@ -224,8 +425,9 @@ def _add(annual: Annual, loaded: Loaded) -> None:
         )
     )
     if reason:
-        annual.excluded.append((name, "workbook", reason))
+        annual.excluded.append(Left(name, WORKBOOK, reason, problem))
         return
+    annual.counted[(code, cohort.cohort_id)] = Counted(loaded.path, name, data)
     if code in P.EVENTS:
         _events(annual, name, code, data)
     elif code in P.MISSIONS:
@@ -234,11 +436,75 @@ def _add(annual: Annual, loaded: Loaded) -> None:
         _trainees(annual, data)
 
 
+def _copy_of(first: Counted, name: str, code: str, data: Any) -> tuple[Said, bool]:
+    """Why a second workbook of a cohort already counted is left out, and whether it is a
+    problem (its events or participants differ from the counted copy's)."""
+    there = first.path if first.name == name else first.name  # two files of one name
+    cohort_id = data.cohort.cohort_id
+    en = [f"the same cohort ({code}, {cohort_id}) as {there}, which is counted"]
+    ja = [f"{there} と同じコホート({code}、{cohort_id})で、そちらを集計済み"]
+    details_en: list[str] = []
+    details_ja: list[str] = []
+    for records, attribute, noun, noun_ja in (
+        ("activities", "activity_id", "event", "催し"),
+        ("participants", "participant_id", "participant", "参加者"),
+    ):
+        changed, only_here, only_there = _differences(
+            getattr(first.data, records), getattr(data, records), attribute
+        )
+        if changed:
+            verb = "differs" if len(changed) == 1 else "differ"
+            details_en.append(f"{_listed(noun, changed)} {verb}")
+            details_ja.append(f"{noun_ja} {', '.join(changed)} の内容が異なる")
+        if only_here:
+            details_en.append(f"{_listed(noun, only_here)} only in this file")
+            details_ja.append(f"{noun_ja} {', '.join(only_here)} はこのファイルにだけある")
+        if only_there:
+            details_en.append(f"{_listed(noun, only_there)} only in {there}")
+            details_ja.append(f"{noun_ja} {', '.join(only_there)} は {there} にだけある")
+    if details_en:
+        en.append(f"this copy differs from it ({'; '.join(details_en)}): check which copy is right")
+        ja.append(f"内容が異なります({'。'.join(details_ja)})。どちらが正しいか確認してください")
+    else:
+        en.append("this copy is identical, so it is not counted again")
+        ja.append("内容も同じため、重複して数えません")
+    return Said("; ".join(en), "。".join(ja)), bool(details_en)
+
+
+def _listed(noun: str, ids: list[str]) -> str:
+    """``event L2``, ``events L2, L5``."""
+    return f"{noun if len(ids) == 1 else noun + 's'} {', '.join(ids)}"
+
+
+def _differences(
+    counted: list[Any], later: list[Any], attribute: str
+) -> tuple[list[str], list[str], list[str]]:
+    """The ids whose records differ, those only in ``later`` and those only in ``counted``
+    (an id given twice in one workbook is compared as the list of its records)."""
+
+    def grouped(records: list[Any]) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {}
+        for record in records:
+            out.setdefault(str(getattr(record, attribute)), []).append(record)
+        return out
+
+    a, b = grouped(counted), grouped(later)
+    changed = [key for key in a if key in b and a[key] != b[key]]
+    return changed, [key for key in b if key not in a], [key for key in a if key not in b]
+
+
 def _events(annual: Annual, name: str, code: str, data: Any) -> None:
     for a in data.activities:
         if a.date is None or not annual.first_day <= a.date <= annual.last_day:
-            why = "no date" if a.date is None else f"dated {a.date}, outside FY{annual.fiscal_year}"
-            annual.excluded.append((name, f"event {a.activity_id}", why))
+            if a.date is None:
+                why = Said("no date", "日付がありません")
+            else:
+                why = Said(
+                    f"dated {a.date}, outside FY{annual.fiscal_year}",
+                    f"{a.date}の催しで、{annual.fiscal_year}年度の外です",
+                )
+            what = Said(f"event {a.activity_id}", f"催し {a.activity_id}")
+            annual.excluded.append(Left(name, what, why))
             continue
         annual.events.append(
             (
@@ -306,10 +572,10 @@ def _trainees(annual: Annual, data: Any) -> None:
         )
 
 
-def sheets(annual: Annual) -> list[tuple[str, tuple, list[tuple]]]:
-    """(title, header, rows) of each sheet, in order."""
+def _sheets(annual: Annual, lang: str = "en") -> list[tuple[str, tuple, list[tuple]]]:
+    """(English title, English header, rows with their texts in ``lang``) of each sheet."""
     return [
-        ("Summary", ("summary",), [(line,) for line in annual.summary()]),
+        ("Summary", ("summary",), [(line,) for line in annual.summary(lang)]),
         ("Workbooks", WORKBOOK_HEADER, annual.workbooks),
         ("Events", EVENT_HEADER, annual.events),
         (
@@ -324,11 +590,26 @@ def sheets(annual: Annual) -> list[tuple[str, tuple, list[tuple]]]:
         ("Trainees", TRAINEE_HEADER, annual.trainees),
         ("Trainees by country", ("nationality", "trainees"), annual.trainees_by("nationality")),
         ("Trainees by host", ("host_id", "trainees"), annual.trainees_by("host_id")),
-        ("Excluded", EXCLUDED_HEADER, annual.excluded),
+        ("Excluded", EXCLUDED_HEADER, [x.row(lang) for x in annual.excluded]),
     ]
 
 
-def as_json(annual: Annual) -> dict[str, Any]:
+def sheets(annual: Annual, lang: str = "en") -> list[tuple[str, tuple, list[tuple]]]:
+    """(title, header, rows) of each sheet of annual.xlsx, in order, in ``lang``."""
+    if lang != "ja":
+        return _sheets(annual, lang)
+    out = []
+    for title, header, rows in _sheets(annual, lang):
+        if title == "Workbooks":
+            rows = [(*row[:-1], _YES_NO_JA.get(row[-1], row[-1])) for row in rows]
+        out.append((_TITLES_JA[title], tuple(_HEADERS_JA[h] for h in header), rows))
+    return out
+
+
+def as_json(annual: Annual, lang: str = "en") -> dict[str, Any]:
+    """The report as JSON: English keys (and ``included`` yes/no) whatever ``lang``; the
+    summary, ``what`` and ``reason`` in ``lang``."""
+
     def cell(value: Any) -> Any:
         return value.isoformat() if isinstance(value, dt.date) else value
 
@@ -340,26 +621,26 @@ def as_json(annual: Annual) -> dict[str, Any]:
             title.lower().replace(" ", "_"): [
                 dict(zip(header, (cell(v) for v in row), strict=True)) for row in rows
             ]
-            for title, header, rows in sheets(annual)
+            for title, header, rows in _sheets(annual, lang)
         },
     }
 
 
-def write_workbook(path: str | Path, annual: Annual) -> None:
-    """Write the report at ``path`` atomically (never a formula from a text cell)."""
+def write_workbook(path: str | Path, annual: Annual, lang: str = "en") -> None:
+    """Write the report at ``path`` atomically, in ``lang`` (never a formula from a text
+    cell)."""
     import openpyxl
     from kenshu.atomic import atomic_path
     from kenshu.workbook.export import safe_row
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     wb = openpyxl.Workbook(write_only=True)
-    for title, header, rows in sheets(annual):
+    for title, header, rows in sheets(annual, lang):
         ws = wb.create_sheet(title[:31])
         ws.freeze_panes = "A2"
         bold = []
         for name in header:
-            from openpyxl.cell import WriteOnlyCell
-
             c = WriteOnlyCell(ws, name)
             c.font = Font(bold=True)
             bold.append(c)

@@ -33,6 +33,14 @@ def hokkaido() -> None:
     help="The fiscal year (by the calendar year it starts in: 2024 = April 2024 to March "
     "2025); default: the one most of the workbooks fall in.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ja"]),
+    default="en",
+    show_default=True,
+    help="Language of the summary, the sheet names and headers of the workbook and the "
+    "reasons in Excluded (also in --json, whose keys stay English).",
+)
 @click.pass_context
 def annual(
     ctx: click.Context,
@@ -40,12 +48,15 @@ def annual(
     output: str | None,
     as_json: bool,
     fiscal_year: int | None,
+    lang: str,
 ) -> None:
     """The fiscal-year activity report over FILES, workbooks of any of the centre's six
     programmes: events and attendance by municipality and theme, missions and who went
     where, trainees by country and host. A workbook of another fiscal year or programme is
-    listed in the Excluded sheet (exit 1), never dropped silently; an unreadable file stops
-    the run (exit 2)."""
+    listed in the Excluded sheet (exit 1), never dropped silently. A cohort given in several
+    workbooks is counted once, from the first: a later identical copy is listed as a note,
+    a later copy whose events or participants differ is listed as a problem (exit 1). An
+    unreadable file stops the run (exit 2)."""
     from kenshu.atomic import SameFileError, refuse_overwriting_inputs
     from kenshu.io import ReadError, load_cohort
     from kenshu.settings import SettingError
@@ -79,19 +90,20 @@ def annual(
         loaded.append(Loaded(path, outcome))
     report = build_annual(loaded, fiscal_year)
     if output:
-        write_workbook(output, report)
+        write_workbook(output, report, lang)
     if as_json:
-        click.echo(json.dumps(annual_json(report), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(annual_json(report, lang), ensure_ascii=False, indent=2))
     else:
-        for line in report.summary():
+        for line in report.summary(lang):
             click.echo(line)
-        for name, what, reason in report.excluded:
-            click.echo(f"  left out: {name}: {what}: {reason}")
+        label = "除外" if lang == "ja" else "left out"
+        for left in report.excluded:
+            name, what, reason = left.row(lang)
+            click.echo(f"  {label}: {name}: {what}: {reason}")
         if output:
-            click.echo(f"wrote {output}")
-    problems = report.excluded or any(row[4] for row in report.workbooks)
+            click.echo(f"{output} を書き出しました" if lang == "ja" else f"wrote {output}")
     finish = getattr(state, "finish", None)
-    code = EXIT_FINDINGS if problems else EXIT_OK
+    code = EXIT_FINDINGS if report.problems else EXIT_OK
     if finish is not None:
         finish(code)
     sys.exit(code)
