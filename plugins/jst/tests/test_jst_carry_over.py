@@ -125,7 +125,7 @@ def test_the_accepted_statuses_are_a_setting_of_the_old_tour(jst, write_tour, tm
         participants=[jst.person("P01", status="nominated")],
         settings=[{"setting": "carry_over_statuses", "value": "nominated; selected"}],
     )
-    new = write_tour("new.xlsx", cohort_id="jst-2022", participants=[])
+    new = write_tour("new.xlsx", cohort_id="jst-2022", start=D(2022, 1, 16), participants=[])
     out = tmp_path / "out.xlsx"
     result = jst.invoke("jst", "carry-over", old, new, "-o", out)
     assert result.exit_code == 0, result.output
@@ -186,3 +186,64 @@ def test_carry_over_as_a_subprocess(old_and_new, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "carried 2 participant(s)" in done.stdout
     assert out.exists()
+
+
+NOT_LATER = "starts on {new}, not after the postponed tour jst-2021 ({old})"
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (D(2020, 1, 19), D(2020, 1, 25)),  # a year before the postponed tour
+        (D(2021, 1, 17), D(2021, 1, 23)),  # the same day: not after it
+        (D(2021, 1, 16), D(2021, 1, 22)),  # the day before
+    ],
+)
+def test_a_new_tour_that_does_not_start_after_the_old_one_is_refused(
+    jst, old_and_new, write_tour, tmp_path, start, end
+):
+    old, _ = old_and_new
+    earlier = write_tour("earlier.xlsx", cohort_id="jst-2020b", start=start, end=end)
+    out = tmp_path / "out.xlsx"
+    result = jst.invoke("jst", "carry-over", old, earlier, "-o", out)
+    assert result.exit_code == 2, result.output
+    message = NOT_LATER.format(new=start.isoformat(), old="2021-01-17")
+    assert result.stderr == (
+        f"kenshu: error: NEW tour jst-2020b {message}; participants are carried over to a "
+        "later tour (give OLD first, then NEW)\n"
+    )
+    assert result.stdout == ""
+    assert not out.exists()
+
+
+def test_the_day_after_the_old_start_is_accepted(jst, old_and_new, write_tour, tmp_path):
+    old, _ = old_and_new
+    later = write_tour(
+        "later.xlsx", cohort_id="jst-2021b", start=D(2021, 1, 18), end=D(2021, 1, 24)
+    )
+    result = jst.invoke("jst", "carry-over", old, later, "-o", tmp_path / "out.xlsx")
+    assert result.exit_code == 0, result.output
+
+
+def test_the_shipped_tours_in_the_wrong_order_are_refused(jst, tmp_path):
+    """``kenshu examples``: carrying the postponed 2021 tour back into 2020 is refused,
+    in-process and as a subprocess; the right order (into a later tour) is not."""
+    assert jst.invoke("examples", "jst", "-o", tmp_path).exit_code == 0
+    old, new = tmp_path / "jst-2021.xlsx", tmp_path / "jst-2020.xlsx"
+    before = (digest(old), digest(new))
+    out = tmp_path / "out.xlsx"
+    result = jst.invoke("jst", "carry-over", old, new, "-o", out)
+    assert result.exit_code == 2, result.output
+    assert NOT_LATER.format(new="2020-01-19", old="2021-01-17") in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    done = subprocess.run(
+        [sys.executable, "-m", "kenshu", "jst", "carry-over", str(old), str(new), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2, done.stdout
+    assert done.stderr.startswith("kenshu: error: NEW tour jst-2020 starts on 2020-01-19")
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+    assert not out.exists()
+    assert (digest(old), digest(new)) == before

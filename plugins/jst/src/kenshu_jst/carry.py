@@ -1,5 +1,6 @@
 """Carrying the accepted participants of a postponed tour over to the next tour.
 
+Only forward in time: NEW must start after OLD (when both start dates are known).
 Nobody is dropped: each accepted participant of OLD is added to NEW's Participants, with
 ``carried_from`` = ``OLD cohort id:old participant id``. A participant id NEW already uses
 for someone else gets a new id (``jst-2021-P03``); a person already in NEW (same normalised
@@ -16,7 +17,8 @@ from kenshu_jst.rules import carried_over
 
 
 class CarryError(ValueError):
-    """OLD cannot be carried over (it is not postponed); the message says why."""
+    """OLD cannot be carried over (it is not postponed, or NEW does not start after it);
+    the message says why."""
 
 
 @define
@@ -54,6 +56,13 @@ def carry_over(old: CohortData, settings: Settings, new: CohortData) -> CarryRes
         )
     if old.cohort.cohort_id == new.cohort.cohort_id:
         raise CarryError(f"OLD and NEW are the same tour ({old.cohort.cohort_id})")
+    old_start, new_start = old.cohort.start_date, new.cohort.start_date
+    if old_start is not None and new_start is not None and new_start <= old_start:
+        raise CarryError(
+            f"NEW tour {new.cohort.cohort_id} starts on {new_start.isoformat()}, not after "
+            f"the postponed tour {old.cohort.cohort_id} ({old_start.isoformat()}); "
+            "participants are carried over to a later tour (give OLD first, then NEW)"
+        )
     result = CarryResult()
     accepted = carried_over(old, settings)
     chosen = {id(p) for p in accepted}

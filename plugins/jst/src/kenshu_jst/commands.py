@@ -105,7 +105,8 @@ def jst() -> None:
 )
 def carry_over_command(old: str, new: str, output: str, lang: str | None) -> None:
     """Carry the accepted participants of OLD, a postponed tour, over to NEW, the next
-    tour, writing a new workbook OUTPUT (OLD and NEW are never modified).
+    tour, writing a new workbook OUTPUT (OLD and NEW are never modified). NEW must start
+    after OLD (when both start dates are given).
 
     Nobody is dropped: an id NEW already uses gets a new one (jst-2021-P03), and each carried
     participant's Carried over from says where they came from; a person already in NEW is
