@@ -1,4 +1,4 @@
-"""Packaging: kenshu and its first plugin install (non-editable) into a fresh virtualenv.
+"""Packaging: kenshu and each plugin install (non-editable) into a fresh virtualenv.
 
 Slow (a minute or two: pip builds both distributions and fetches their dependencies).
 The sources are copied out of the repository first, so that the build writes nothing into
@@ -7,6 +7,7 @@ the working tree.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -126,3 +127,63 @@ def test_fresh_install_then_plugin(tmp_path: Path) -> None:
         work,
     )
     assert still_none.stdout.strip() == "None None"
+
+
+#: Each plugin of this repository: its distribution, the programmes it provides, its examples.
+PLUGINS = {
+    "leaders_vietnam": ("kenshu-leaders-vietnam", {"leaders-vietnam"}, "kenshu_leaders_vietnam"),
+    "jst": ("kenshu-jst", {"jst"}, "kenshu_jst"),
+    "hokkaido": (
+        "kenshu-hokkaido",
+        {
+            "hokkaido-lectures",
+            "hokkaido-course",
+            "hokkaido-seminars",
+            "hokkaido-exchange-mission",
+            "hokkaido-highschool-mission",
+            "hokkaido-technical-trainees",
+        },
+        "kenshu_hokkaido",
+    ),
+}
+
+
+def test_each_plugin_alone_gives_a_working_kenshu(tmp_path: Path) -> None:
+    """`pip install . plugins/NAME` alone: only that plugin's programmes, its examples
+    copied out, and validate/report run on them (exit 0 or 1: the examples plant problems)."""
+    source = tmp_path / "src"
+    shutil.copytree(ROOT, source, ignore=_NOT_SOURCES)
+    env_dir = tmp_path / "env"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    bindir = "Scripts" if sys.platform == "win32" else "bin"
+    python = env_dir / bindir / "python"
+    kenshu = env_dir / bindir / "kenshu"
+    _pip_install(python, tmp_path, source)
+
+    for name, (distribution, codes, package) in PLUGINS.items():
+        work = tmp_path / name
+        work.mkdir()
+        _pip_install(python, work, source / "plugins" / name)
+        listed = _run([str(kenshu), "programmes", "--json"], work)
+        assert listed.returncode == 0, listed.stderr
+        assert listed.stderr == ""
+        found = {p["code"] for p in json.loads(listed.stdout)["programmes"]}
+        assert found == codes, name
+
+        examples = _run([str(kenshu), "examples", "-o", "examples"], work)
+        assert examples.returncode == 0, examples.stderr
+        shipped = sorted(
+            p.name
+            for p in (source / "plugins" / name / "src" / package / "examples").glob("*.xlsx")
+        )
+        copied = sorted(p.name for p in (work / "examples").glob("*.xlsx"))
+        assert copied == shipped and shipped, name
+        for workbook in copied:
+            for command in ("validate", "report"):
+                done = _run([str(kenshu), command, f"examples/{workbook}", "--json"], work)
+                assert done.returncode in (0, 1), (workbook, command, done.stderr)
+                assert "Traceback" not in done.stderr
+                json.loads(done.stdout)
+
+        removed = _run([str(python), "-m", "pip", "uninstall", "--yes", distribution], work)
+        assert removed.returncode == 0, removed.stderr
