@@ -68,6 +68,7 @@ def write_project(target: Path, name: str, programme: str | None = None) -> list
         f"src/{values['package']}/plugin.py": PLUGIN,
         "tests/test_rules.py": TESTS,
         "tests/test_contract.py": CONTRACT,
+        "tests/test_readme.py": README_TESTS,
     }
     written = []
     for relative, text in files.items():
@@ -133,6 +134,13 @@ kenshu report cohort.xlsx -o report.xlsx
 Every number a rule uses is a setting: override it in the workbook's Settings sheet or with
 `kenshu validate --set max_age=50`.
 
+## Settings
+
+| Setting | Default | Type | Meaning | Source | Basis |
+|---|---|---|---|---|---|
+| `max_age` | `45` | integer | Oldest age on the start date. | default | worked example: state the programme's source |
+| `report_due_days` | `60` | integer | Days after the end by which the final report is due. | default | worked example: state the programme's source |
+
 ## Develop
 
 ```
@@ -142,7 +150,9 @@ pytest
 
 `tests/test_contract.py` runs kenshu's contract suite against the plugin: a misspelt hook,
 a field without labels or help, a finding without a stable code or an answer for another
-programme's cohort fails it. `.ci/run` is the CI script (fresh venv, install, tests).
+programme's cohort fails it. `tests/test_readme.py` keeps the settings table above true to
+`kenshu schema {code} --json` (`kenshu.testing.readme`). `.ci/run` is the CI script (fresh
+venv, install, tests).
 """
 
 CI = """\
@@ -324,6 +334,21 @@ def test_final_report_is_due_after_the_end():
     report = report_cohort(cohort(date_of_birth="1990-01-01"), isolated_registry(PLUGIN))
     (follow_up,) = report.follow_ups
     assert (follow_up.kind, follow_up.due_to.isoformat()) == ("final_report", "2025-11-29")
+'''
+
+README_TESTS = '''\
+"""The README documents every setting of the plugin, as ``kenshu schema {code}`` has it."""
+
+from pathlib import Path
+
+from kenshu.testing.readme import settings_problems
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_every_setting_is_in_the_readme_table():
+    # default, type, meaning, source and a basis for each setting; nothing it does not have
+    assert settings_problems(README, "{code}", owners={{"{name}"}}) == []
 '''
 
 CONTRACT = '''\

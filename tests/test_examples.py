@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import openpyxl
+import kenshu.testing
 import pytest
-from click.testing import CliRunner, Result
-from kenshu.cli.main import State, cli
+from click.testing import Result
+from kenshu.testing import sheet_dicts
+from kenshu.testing.examples import assert_matches_json
 from kenshu_lgotp.plugin import EXAMPLES
 
 SOURCE = EXAMPLES / "lgotp-fy2024.json"
@@ -46,7 +47,7 @@ LGOTP_HOST_KINDS = {
 
 def invoke(*args: str) -> Result:
     """``kenshu ARGS`` in-process, with the installed plugins."""
-    return CliRunner().invoke(cli, list(args), obj=State(), catch_exceptions=False)
+    return kenshu.testing.invoke(*args, catch_exceptions=False)
 
 
 def source() -> dict:
@@ -61,16 +62,6 @@ def validate_json(path: Path) -> list[dict]:
     return file["findings"]
 
 
-def sheet_dicts(path: Path, name: str) -> list[dict]:
-    """A report sheet's rows as dictionaries keyed by its header row."""
-    wb = openpyxl.load_workbook(path, read_only=True)
-    try:
-        header, *rows = wb[name].iter_rows(values_only=True)
-        return [dict(zip(header, row, strict=True)) for row in rows]
-    finally:
-        wb.close()
-
-
 def test_the_example_shows_every_kind_of_host_and_a_kept_unknown_column() -> None:
     data = source()
     assert {h["kind"] for h in data["hosts"]} == LGOTP_HOST_KINDS
@@ -81,12 +72,9 @@ def test_the_example_shows_every_kind_of_host_and_a_kept_unknown_column() -> Non
 
 @pytest.mark.parametrize("name", WORKBOOKS)
 def test_committed_workbook_matches_the_json(name: str, tmp_path: Path) -> None:
-    target = tmp_path / "back.json"
-    result = invoke("convert", str(EXAMPLES / name), str(target))
-    assert result.exit_code == 0, result.output
     # dictionaries compare without regard to key order; lists (rows) keep theirs
-    assert json.loads(target.read_text(encoding="utf-8")) == source(), (
-        f"{name} is out of date: run plugins/lgotp/tools/build_examples.py"
+    assert_matches_json(
+        EXAMPLES / name, SOURCE, tmp_path, tool="plugins/lgotp/tools/build_examples.py"
     )
 
 

@@ -8,7 +8,12 @@ Fixtures:
 * ``kenshu_cli``: run the ``kenshu`` command line in-process against a registry.
 
 Helpers: :func:`make_cohort`, :func:`write_cohort`, :func:`fill_template`,
-:func:`validate_cohort`, :func:`report_cohort`; and the contract suite,
+:func:`validate_cohort`, :func:`report_cohort`; :func:`invoke` and :func:`invoke_json` (the
+command line in-process), :func:`finding_codes` and :func:`only_finding` (findings by code),
+:func:`sheet_rows` and :func:`sheet_dicts` (what a command wrote to a workbook);
+:mod:`kenshu.testing.readme` (the README's settings table checked against
+``kenshu schema``); :mod:`kenshu.testing.examples` (example workbooks built from their JSON
+source, and checked against it); and the contract suite,
 :func:`kenshu.testing.contract.contract_suite`, that a plugin runs against itself with one line::
 
     from kenshu.testing.contract import contract_suite
@@ -218,6 +223,85 @@ def _sheets_by_id(book: Any, specs: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def invoke(
+    *args: Any, registry: PluginRegistry | None = None, catch_exceptions: bool = True
+) -> Any:
+    """Run ``kenshu ARGS`` in-process with click's runner; returns click's ``Result``
+    (``exit_code``, ``output``/``stdout``, ``stderr``).
+
+    Arguments may be paths or numbers (they are passed as strings). Every call builds the
+    command line afresh: the installed plugins and their commands, or only ``registry``'s.
+    ``catch_exceptions=False`` lets an exception inside the command reach the test.
+    """
+    from click.testing import CliRunner
+    from kenshu.cli.main import State, build_cli
+
+    state = State()
+    if registry is not None:
+        state._registry = registry
+    return CliRunner().invoke(
+        build_cli(state), [str(a) for a in args], obj=state, catch_exceptions=catch_exceptions
+    )
+
+
+def invoke_json(
+    *args: Any,
+    exit_code: int | None = None,
+    registry: PluginRegistry | None = None,
+    catch_exceptions: bool = True,
+) -> Any:
+    """Run a ``--json`` command with :func:`invoke` and parse what it printed (stdout only);
+    with ``exit_code``, first assert that the command exited with it."""
+    import json
+
+    result = invoke(*args, registry=registry, catch_exceptions=catch_exceptions)
+    if exit_code is not None:
+        assert result.exit_code == exit_code, (result.exit_code, result.output)
+    return json.loads(result.stdout)
+
+
+def _code(finding: Any) -> str:
+    return finding["code"] if isinstance(finding, Mapping) else finding.code
+
+
+def finding_codes(findings: Iterable[Any], prefix: str | tuple[str, ...] = "") -> list[str]:
+    """The codes of ``findings`` (:class:`~kenshu.model.Finding` objects or their JSON) that
+    start with ``prefix`` (or one of several), in their order: ``finding_codes(v.findings,
+    "lgotp.")``."""
+    return [code for code in map(_code, findings) if code.startswith(prefix)]
+
+
+def only_finding(findings: Iterable[Any], code: str) -> Any:
+    """The single finding (object or JSON) with ``code``; fails when there are none or
+    several."""
+    matches = [f for f in findings if _code(f) == code]
+    assert len(matches) == 1, f"expected one {code}, got {matches}"
+    return matches[0]
+
+
+def sheet_rows(path: str | Path, sheet: str | int = 0) -> list[tuple[Any, ...]]:
+    """A sheet's rows (by name, or position from 0) as tuples of values, header first:
+    to read what ``kenshu report``, ``convert`` or a plugin command wrote."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        ws = book.worksheets[sheet] if isinstance(sheet, int) else book[sheet]
+        return [tuple(row) for row in ws.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def sheet_dicts(path: str | Path, sheet: str | int = 0) -> list[dict[str, Any]]:
+    """A sheet's rows below its header as dictionaries keyed by the header's cells. A row
+    longer than the header fails; a shorter one (openpyxl leaves out a streamed row's
+    trailing empty cells) is padded with ``None``."""
+    header, *rows = sheet_rows(path, sheet)
+    return [
+        dict(zip(header, row + (None,) * (len(header) - len(row)), strict=True)) for row in rows
+    ]
+
+
 # ---------------------------------------------------------------------------
 # pytest fixtures
 
@@ -241,13 +325,8 @@ def kenshu_cli() -> Callable[..., Any]:
     Returns click's ``Result`` (``exit_code``, ``output``/``stdout``, ``stderr``). Without
     ``registry`` the installed plugins are used.
     """
-    from click.testing import CliRunner
-    from kenshu.cli.main import State, build_cli
 
     def run(args: list[str], registry: PluginRegistry | None = None) -> Any:
-        state = State()
-        if registry is not None:
-            state._registry = registry
-        return CliRunner().invoke(build_cli(state), [str(a) for a in args], obj=state)
+        return invoke(*args, registry=registry)
 
     return run

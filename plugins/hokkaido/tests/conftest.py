@@ -10,7 +10,6 @@ when another ``conftest`` module is imported first.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import subprocess
 import sys
@@ -20,11 +19,16 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
-from kenshu.cli.main import State, build_cli
 from kenshu.plugins import PluginRegistry
 from kenshu.report import build_report, report_json
-from kenshu.testing import fill_template, make_cohort
+from kenshu.testing import (
+    fill_template,
+    finding_codes,
+    invoke,
+    invoke_json,
+    make_cohort,
+    only_finding,
+)
 from kenshu.validate import validate
 from kenshu_hokkaido import programmes as P
 
@@ -201,19 +205,11 @@ def registry() -> PluginRegistry:
 
 def codes(findings: Iterable[Any], prefix: tuple[str, ...] = ("hokkaido.", "core.")) -> list[str]:
     """The sorted codes of findings (objects or JSON) starting with ``prefix``."""
-    out = []
-    for f in findings:
-        code = f["code"] if isinstance(f, Mapping) else f.code
-        if code.startswith(prefix):
-            out.append(code)
-    return sorted(out)
+    return sorted(finding_codes(findings, prefix))
 
 
-def only(findings: Iterable[Any], code: str) -> Any:
-    """The single finding with ``code``; fails when there are none or several."""
-    matches = [f for f in findings if (f["code"] if isinstance(f, Mapping) else f.code) == code]
-    assert len(matches) == 1, f"expected one {code}, got {matches}"
-    return matches[0]
+#: The single finding with a code; fails when there are none or several.
+only = only_finding
 
 
 @pytest.fixture
@@ -241,17 +237,8 @@ def report(registry, check):
 # The command line and real workbooks
 
 
-def invoke(*args: str) -> Result:
-    """``kenshu ARGS`` in-process, plugin commands included (a fresh registry)."""
-    state = State()
-    return CliRunner().invoke(build_cli(state), [str(a) for a in args], obj=state)
-
-
-def invoke_json(*args: str, exit_code: int | None = None) -> Any:
-    result = invoke(*args)
-    if exit_code is not None:
-        assert result.exit_code == exit_code, (result.exit_code, result.output)
-    return json.loads(result.stdout)
+# invoke(*args) and invoke_json(*args, exit_code=...): kenshu.testing's, the command line
+# in-process, plugin commands included (a fresh registry)
 
 
 def run_kenshu(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -3,36 +3,23 @@ finding code the plugin has."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import kenshu_hokkaido
 import pytest
+from kenshu.testing.readme import (
+    settings_problems,
+    settings_table,
+    source_finding_codes,
+    table_rows,
+    undocumented,
+)
 from kenshu_hokkaido import programmes as P
 
 PLUGIN = Path(__file__).resolve().parent.parent
 README = PLUGIN / "README.md"
 SOURCES = Path(kenshu_hokkaido.__file__).resolve().parent
-
-
-def table_rows(text: str) -> list[list[str]]:
-    """The cells of every Markdown table row in ``text`` (separator rows left out)."""
-    rows = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line.startswith("|") or set(line) <= {"|", "-", " "}:
-            continue
-        rows.append([cell.strip() for cell in line.strip("|").split("|")])
-    return rows
-
-
-def rendered(default: Any) -> str:
-    if isinstance(default, bool):
-        return "yes" if default else "no"
-    if isinstance(default, list):
-        return "; ".join(default)
-    return str(default)
 
 
 @pytest.fixture(scope="module")
@@ -45,32 +32,22 @@ def schemas(hk) -> dict[str, dict[str, Any]]:
     return {code: hk.invoke_json("schema", code, "--json", exit_code=0) for code in P.CODES}
 
 
-def documented_settings(readme: str) -> dict[str, list[str]]:
-    return {
-        row[0].strip("`"): row
-        for row in table_rows(readme)
-        if len(row) == 6 and row[0].startswith("`") and not row[0].startswith("`hokkaido.")
-    }
+def test_every_setting_is_in_the_readme_table(readme):
+    # each programme's own settings (kenshu's are in kenshu's docs): default, type, meaning,
+    # source and the programmes column for each; nothing documented that no programme has
+    assert settings_problems(readme, P.CODES, owners={"hokkaido"}) == []
 
 
-def test_every_setting_is_in_the_readme_table(readme, schemas):
-    documented = documented_settings(readme)
-    seen = set()
+def test_the_programmes_column_names_each_programme_of_a_setting(readme, schemas):
+    documented = settings_table(readme)
     for code, schema in schemas.items():
-        own = [s for s in schema["settings"] if s["owner"] == "hokkaido"]
-        assert own, code
-        for s in own:
-            assert s["id"] in documented, f"{code}: setting {s['id']} missing from the README"
-            _, default, kind, meaning, source, programmes = documented[s["id"]]
-            assert default == f"`{rendered(s['default'])}`", s["id"]
-            assert kind == s["type"], s["id"]
-            assert meaning == s["help"], s["id"]
-            assert source == s["source"], s["id"]
+        for s in schema["settings"]:
+            if s["owner"] != "hokkaido":
+                continue
+            programmes = documented[s["id"]][-1]
             assert programmes == "all six" or code.removeprefix("hokkaido-") in programmes.split(
                 ", "
-            )
-            seen.add(s["id"])
-    assert set(documented) == seen  # nothing documented that no programme has
+            ), (code, s["id"])
 
 
 def test_every_plugin_field_is_documented(readme, schemas):
@@ -87,11 +64,9 @@ def test_every_plugin_field_is_documented(readme, schemas):
 
 
 def test_every_finding_code_is_documented(readme):
-    codes = set()
-    for path in SOURCES.glob("*.py"):
-        codes |= set(re.findall(r'"(hokkaido\.[a-z-]+)"', path.read_text(encoding="utf-8")))
+    codes = source_finding_codes(SOURCES, "hokkaido")
     assert len(codes) >= 24
-    missing = sorted(code for code in codes if f"`{code}`" not in readme)
+    missing = undocumented(readme, codes)
     assert missing == [], f"finding codes missing from the README: {missing}"
 
 
@@ -105,3 +80,16 @@ def test_install_programmes_and_sources_are_stated(readme):
         "https://www.oecd.org/en/topics/sub-issues/oda-eligibility-and-conditions/dac-list-of-oda-recipients.html"
         in readme
     )
+
+
+def test_the_annual_report_is_documented(readme):
+    from kenshu_hokkaido.annual import _TITLES_JA, _sheets, build_annual
+
+    section = readme[readme.index("## The annual report") : readme.index("## Settings")]
+    flat = " ".join(section.split())
+    for title, _, _ in _sheets(build_annual([], 2024)):
+        assert title in flat, title
+    names = ", ".join(list(_TITLES_JA.values())[:-1]) + f" and {_TITLES_JA['Excluded']}"
+    assert names in flat
+    assert "--lang ja" in section and "counted once" in section
+    assert "hokkaido-lectures-fy2024-ja.xlsx" in section

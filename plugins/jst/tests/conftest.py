@@ -14,20 +14,25 @@ module is imported first).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import kenshu
-import openpyxl
 import pytest
-from click.testing import CliRunner, Result
-from kenshu.cli.main import State, build_cli
 from kenshu.plugins import PluginRegistry
 from kenshu.report import build_report, report_json
-from kenshu.testing import fill_template, make_cohort
+from kenshu.testing import (
+    fill_template,
+    finding_codes,
+    invoke,
+    invoke_json,
+    make_cohort,
+    only_finding,
+    sheet_dicts,
+    sheet_rows,
+)
 from kenshu.validate import validate
 
 #: JST 2020: 19-25 January 2020, deadline 30 September 2019.
@@ -84,50 +89,13 @@ def tour(
 
 def codes(findings: Iterable[Any], prefix: str = "jst.") -> list[str]:
     """The codes of findings (objects or their JSON) that start with ``prefix``."""
-    out = []
-    for f in findings:
-        code = f["code"] if isinstance(f, Mapping) else f.code
-        if code.startswith(prefix):
-            out.append(code)
-    return out
+    return finding_codes(findings, prefix)
 
 
-def only(findings: Iterable[Any], code: str) -> Any:
-    """The single finding with ``code``; fails when there are none or several."""
-    found = [f for f in findings if (f["code"] if isinstance(f, Mapping) else f.code) == code]
-    assert len(found) == 1, f"expected one {code}, got {found}"
-    return found[0]
-
-
-def invoke(*args: Any) -> Result:
-    """``kenshu ARGS`` in-process, with the installed plugins and their commands."""
-    state = State()
-    return CliRunner().invoke(build_cli(state), [str(a) for a in args], obj=state)
-
-
-def invoke_json(*args: Any, exit_code: int | None = None) -> Any:
-    result = invoke(*args)
-    if exit_code is not None:
-        assert result.exit_code == exit_code, (result.exit_code, result.output)
-    return json.loads(result.stdout)
-
-
-def sheet_rows(path: Path, sheet: str | int = 0) -> list[tuple[Any, ...]]:
-    """A sheet's rows (by name or position) as tuples of values, header first."""
-    book = openpyxl.load_workbook(path, read_only=True)
-    try:
-        ws = book.worksheets[sheet] if isinstance(sheet, int) else book[sheet]
-        return [tuple(row) for row in ws.iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
-def sheet_dicts(path: Path, sheet: str | int = 0) -> list[dict[str, Any]]:
-    header, *rows = sheet_rows(path, sheet)
-    # openpyxl's read-only rows of a streamed workbook omit trailing empty cells: pad them
-    return [
-        dict(zip(header, row + (None,) * (len(header) - len(row)), strict=True)) for row in rows
-    ]
+#: The single finding with a code; fails when there are none or several.
+only = only_finding
+# invoke(*args) and invoke_json(*args, exit_code=...): kenshu.testing's, the command line
+# in-process, with the installed plugins and their commands
 
 
 @pytest.fixture(scope="session")

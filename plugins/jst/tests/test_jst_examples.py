@@ -3,10 +3,10 @@ sources, and validating and reporting them gives exactly the problems planted in
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from kenshu.testing.examples import assert_matches_json
 from kenshu_jst.plugin import EXAMPLES, PROGRAMME
 
 WORKBOOKS = {
@@ -49,13 +49,9 @@ def test_kenshu_examples_lists_and_copies_them(jst, tmp_path):
 
 
 @pytest.mark.parametrize(("workbook", "source"), sorted(WORKBOOKS.items()))
-def test_committed_workbook_matches_its_json(jst, tmp_path, workbook, source):
-    back = tmp_path / "back.json"
-    result = jst.invoke("convert", EXAMPLES / workbook, back)
-    assert result.exit_code == 0, result.output
-    expected = json.loads((EXAMPLES / source).read_text(encoding="utf-8"))
-    assert json.loads(back.read_text(encoding="utf-8")) == expected, (
-        f"{workbook} is out of date: run plugins/jst/tools/build_examples.py"
+def test_committed_workbook_matches_its_json(tmp_path, workbook, source):
+    assert_matches_json(
+        EXAMPLES / workbook, EXAMPLES / source, tmp_path, tool="plugins/jst/tools/build_examples.py"
     )
 
 

@@ -13,10 +13,9 @@ JSON.
 
 from __future__ import annotations
 
-import argparse
-import subprocess
-import sys
 from pathlib import Path
+
+from kenshu.testing.examples import build_examples
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "src" / "kenshu_jst" / "examples"
 
@@ -30,28 +29,9 @@ BUILDS = (
 )
 
 
-def kenshu_convert(source: Path, target: Path, lang: str) -> None:
-    """Run ``kenshu convert SOURCE TARGET --lang LANG`` with this interpreter's kenshu."""
-    command = [sys.executable, "-m", "kenshu", "convert", str(source), str(target), "--lang", lang]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"kenshu convert failed ({done.returncode}): {done.stderr.strip()}")
-    print(done.stdout.strip())
-
-
 def main(argv: list[str] | None = None) -> None:
     """Build every example workbook into the examples folder (or ``--out``)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=EXAMPLES,
-        help="Folder to write the workbooks to (default: the plugin's examples folder).",
-    )
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for source, target, lang in BUILDS:
-        kenshu_convert(EXAMPLES / source, args.out / target, lang)
+    build_examples(EXAMPLES, BUILDS, argv, description=__doc__)
 
 
 if __name__ == "__main__":

@@ -12,15 +12,14 @@ The helpers are handed out through the ``lv`` fixture rather than imported, sinc
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import kenshu.testing
 import pytest
-from click.testing import CliRunner, Result
-from kenshu.cli.main import State, cli
+from click.testing import Result
 from kenshu.testing import fill_template
 
 CODE = "leaders-vietnam"
@@ -69,17 +68,14 @@ def cohort_values(**changes: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def invoke(*args: str) -> Result:
+def invoke(*args: Any) -> Result:
     """``kenshu ARGS`` in-process with the installed plugins."""
-    return CliRunner().invoke(cli, [str(a) for a in args], obj=State(), catch_exceptions=False)
+    return kenshu.testing.invoke(*args, catch_exceptions=False)
 
 
-def invoke_json(*args: str, exit_code: int | None = None) -> dict[str, Any]:
+def invoke_json(*args: Any, exit_code: int | None = None) -> dict[str, Any]:
     """Run a ``--json`` command and parse what it printed (stdout only)."""
-    result = invoke(*args)
-    if exit_code is not None:
-        assert result.exit_code == exit_code, (result.exit_code, result.output)
-    return json.loads(result.stdout)
+    return kenshu.testing.invoke_json(*args, exit_code=exit_code, catch_exceptions=False)
 
 
 class Builder:
@@ -136,14 +132,11 @@ def books(tmp_path: Path, lv_template: Path) -> Builder:
 
 def codes(findings: Iterable[Mapping[str, Any]], prefix: str = "leaders_vietnam.") -> list[str]:
     """The codes of JSON findings that start with ``prefix``."""
-    return [f["code"] for f in findings if f["code"].startswith(prefix)]
+    return kenshu.testing.finding_codes(findings, prefix)
 
 
-def only(findings: Iterable[Mapping[str, Any]], code: str) -> Mapping[str, Any]:
-    """The single finding with ``code``; fails when there are none or several."""
-    matches = [f for f in findings if f["code"] == code]
-    assert len(matches) == 1, f"expected one {code}, got {matches}"
-    return matches[0]
+#: The single finding with a code; fails when there are none or several.
+only = kenshu.testing.only_finding
 
 
 @pytest.fixture(scope="session")

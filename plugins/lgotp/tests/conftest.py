@@ -11,7 +11,6 @@ Every builder starts from an eligible trainee, so a test changes only what it is
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -20,10 +19,10 @@ from typing import Any
 
 import hypothesis
 import kenshu
+import kenshu.testing
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
-from kenshu.cli.main import State, cli
+from click.testing import Result
 from kenshu.plugins import PluginRegistry
 from kenshu.report import Report, build_report, report_json
 from kenshu.validate import Validation, validate
@@ -176,36 +175,25 @@ def report_as_json(report) -> Callable[..., dict[str, Any]]:
 
 def codes(findings: Iterable[Any], prefix: str = "lgotp.") -> list[str]:
     """The codes of findings (``Finding`` objects or their JSON) starting with ``prefix``."""
-    out = []
-    for f in findings:
-        code = f["code"] if isinstance(f, Mapping) else f.code
-        if code.startswith(prefix):
-            out.append(code)
-    return out
+    return kenshu.testing.finding_codes(findings, prefix)
 
 
-def only(findings: Iterable[Any], code: str) -> Any:
-    """The single finding with ``code``; fails when there are none or several."""
-    matches = [f for f in findings if (f["code"] if isinstance(f, Mapping) else f.code) == code]
-    assert len(matches) == 1, f"expected one {code}, got {matches}"
-    return matches[0]
+#: The single finding with a code; fails when there are none or several.
+only = kenshu.testing.only_finding
 
 
 # ---------------------------------------------------------------------------
 # Real workbooks and the command line
 
 
-def invoke(*args: str) -> Result:
+def invoke(*args: Any) -> Result:
     """Run ``kenshu ARGS`` in-process with a fresh plugin registry."""
-    return CliRunner().invoke(cli, list(args), obj=State(), catch_exceptions=False)
+    return kenshu.testing.invoke(*args, catch_exceptions=False)
 
 
-def invoke_json(*args: str, exit_code: int | None = None) -> dict[str, Any]:
+def invoke_json(*args: Any, exit_code: int | None = None) -> dict[str, Any]:
     """Run a ``--json`` command and parse what it printed (stdout only)."""
-    result = invoke(*args)
-    if exit_code is not None:
-        assert result.exit_code == exit_code, (result.exit_code, result.output)
-    return json.loads(result.stdout)
+    return kenshu.testing.invoke_json(*args, exit_code=exit_code, catch_exceptions=False)
 
 
 class Workbook:

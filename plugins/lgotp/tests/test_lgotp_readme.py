@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import kenshu_lgotp
 import pytest
+from kenshu.testing.readme import settings_problems, source_finding_codes, table_rows, undocumented
 from kenshu_lgotp.classes import split_sizes
 
 PLUGIN = Path(__file__).resolve().parent.parent
 README = PLUGIN / "README.md"
 SOURCES = Path(kenshu_lgotp.__file__).resolve().parent
-
-
-def table_rows(text: str) -> list[list[str]]:
-    """The cells of every Markdown table row in ``text`` (separator rows left out)."""
-    rows = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line.startswith("|") or set(line) <= {"|", "-", " "}:
-            continue
-        rows.append([cell.strip() for cell in line.strip("|").split("|")])
-    return rows
-
-
-def rendered(default: Any) -> str:
-    """A default as one writes it in the Settings sheet or after ``--set``."""
-    if isinstance(default, bool):
-        return "yes" if default else "no"
-    if isinstance(default, list):
-        return "; ".join(default)
-    return str(default)
 
 
 @pytest.fixture(scope="module")
@@ -46,24 +26,9 @@ def schema(lg) -> dict[str, Any]:
 
 
 def test_every_setting_is_in_the_readme_table(readme, schema):
-    documented = {
-        row[0].strip("`"): row
-        for row in table_rows(readme)
-        if len(row) == 6 and row[0].startswith("`")
-    }
-    settings = schema["settings"]
-    assert {s["owner"] for s in settings} == {"core", "lgotp"}
-    missing = [s["id"] for s in settings if s["id"] not in documented]
-    assert missing == [], f"settings missing from the README table: {missing}"
-    for s in settings:
-        _, default, kind, meaning, source, basis = documented[s["id"]]
-        assert default == f"`{rendered(s['default'])}`", s["id"]
-        assert kind == s["type"], s["id"]
-        assert meaning == s["help"], s["id"]
-        assert source == s["source"], s["id"]
-        assert basis, s["id"]
-    # and nothing documented that the plugin does not have
-    assert set(documented) == {s["id"] for s in settings}
+    assert {s["owner"] for s in schema["settings"]} == {"core", "lgotp"}
+    # default, type, meaning, source and a basis for each; nothing the plugin does not have
+    assert settings_problems(readme, "lgotp") == []
 
 
 def test_assumed_defaults_are_marked(readme):
@@ -84,11 +49,9 @@ def test_every_plugin_field_is_documented(readme, schema):
 
 
 def test_every_finding_code_is_documented(readme):
-    codes = set()
-    for path in SOURCES.glob("*.py"):
-        codes |= set(re.findall(r'"(lgotp\.[a-z-]+)"', path.read_text(encoding="utf-8")))
+    codes = source_finding_codes(SOURCES, "lgotp")
     assert len(codes) >= 18
-    missing = sorted(code for code in codes if f"`{code}`" not in readme)
+    missing = undocumented(readme, codes)
     assert missing == [], f"finding codes missing from the README: {missing}"
 
 
