@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import fnmatch
+import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -146,17 +147,23 @@ def _in_pool(
 ) -> None:
     pending = list(work)
     _start_worker(disabled)  # where workers are forked, they start with the plugins loaded
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=jobs, initializer=_start_worker, initargs=(disabled,)
-    ) as pool:
-        futures = {pool.submit(convert_one, job): job for job in pending}
-        broken: list[tuple[Path, Path, str]] = []
-        for future in concurrent.futures.as_completed(futures):
-            job = futures[future]
-            try:
-                finish(future.result())
-            except concurrent.futures.process.BrokenProcessPool:
-                broken.append(job)
+    # What the workers inherit stays out of their collector's passes: walking it would
+    # copy the pages it lies on into every worker (the collector writes to each object).
+    gc.freeze()
+    try:
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=jobs, initializer=_start_worker, initargs=(disabled,)
+        ) as pool:
+            futures = {pool.submit(convert_one, job): job for job in pending}
+            broken: list[tuple[Path, Path, str]] = []
+            for future in concurrent.futures.as_completed(futures):
+                job = futures[future]
+                try:
+                    finish(future.result())
+                except concurrent.futures.process.BrokenProcessPool:
+                    broken.append(job)
+    finally:
+        gc.unfreeze()
     # A worker died (a crash, or the system ran out of memory): the pool is gone with
     # every file it had not finished. Each of those runs again in a process of its own,
     # so that only the file that kills its process fails.

@@ -3,8 +3,6 @@ or kenshu's JSON."""
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +17,6 @@ if TYPE_CHECKING:
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 MAX_JSON_MIB = 512
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def load_cohort(
@@ -28,18 +25,28 @@ def load_cohort(
     *,
     engine: str | None = None,
     limits: Limits | None = None,
+    spill: bool = False,
 ) -> tuple[CohortData, list[Finding], Schema]:
-    """Read a cohort; raises :class:`ReadError` for a file that cannot be read at all."""
+    """Read a cohort; raises :class:`ReadError` for a file that cannot be read at all.
+
+    ``spill``: a JSON cohort's records are kept in temporary files, not in memory
+    (:class:`kenshu.serial.SpilledRecords`), for a caller that only writes them out.
+    """
     path = Path(path)
     if path.suffix.lower() == ".json":
-        return _load_json(path, registry)
+        return _load_json(path, registry, spill)
     from kenshu.workbook.load import read_workbook
 
     return read_workbook(path, registry, engine=engine, limits=limits)
 
 
-def _load_json(path: Path, registry: PluginRegistry):
-    from kenshu.serial import JsonInputError, cohort_from_json
+def _load_json(path: Path, registry: PluginRegistry, spill: bool = False):
+    from kenshu.serial import (
+        JsonInputError,
+        JsonSurrogateError,
+        JsonSyntaxError,
+        read_cohort_json,
+    )
     from kenshu.workbook.load import paused_gc
 
     try:
@@ -49,12 +56,12 @@ def _load_json(path: Path, registry: PluginRegistry):
     if size > MAX_JSON_MIB * 1024 * 1024:
         raise ReadError(path, f"JSON file over {MAX_JSON_MIB} MiB", "limit.file-size")
     try:
-        with paused_gc():  # many small objects and no cycles (see paused_gc)
-            text = path.read_bytes().decode("utf-8-sig")  # read_text: 3x slower
-            payload = json.loads(text)
+        # a record at a time: memory holds the records, not the text and all its values
+        with paused_gc(), open(path, encoding="utf-8-sig", newline="") as handle:
+            return read_cohort_json(handle, registry, str(path), spill=spill)
     except UnicodeDecodeError:
         raise ReadError(path, "not UTF-8 text", "file.not-json") from None
-    except json.JSONDecodeError as exc:
+    except JsonSyntaxError as exc:
         raise ReadError(
             path,
             f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
@@ -62,19 +69,13 @@ def _load_json(path: Path, registry: PluginRegistry):
         ) from None
     except RecursionError:
         raise ReadError(path, "JSON nested too deeply", "file.not-json") from None
-    if _SURROGATE_ESCAPE.search(text):
-        try:  # a \ud800 escape without its pair decodes to a lone surrogate: not text
-            json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:
-            raise ReadError(
-                path,
-                "holds a lone UTF-16 surrogate (a \\uD800-\\uDFFF escape without its pair), "
-                "which is not text",
-                "file.not-json",
-            ) from None
-    try:
-        with paused_gc():
-            return cohort_from_json(payload, registry, str(path))
+    except JsonSurrogateError:
+        raise ReadError(
+            path,
+            "holds a lone UTF-16 surrogate (a \\uD800-\\uDFFF escape without its pair), "
+            "which is not text",
+            "file.not-json",
+        ) from None
     except JsonInputError as exc:
         raise ReadError(path, str(exc), "file.not-a-cohort") from None
     except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -9,19 +9,23 @@ column's date is ``{"$date": "..."}`` so that it comes back as a date.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from json.encoder import encode_basestring as _encode_text  # the C version, when built
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import cattrs
 from kenshu.catalogue import RECORDS, SHEETS_BY_ID
 from kenshu.dataset import TABLE_SHEETS, CohortData, RawSheet
 from kenshu.model import Finding
 from kenshu.workbook.convert import convert, converter_for
-from kenshu.workbook.load import record_factory
+from kenshu.workbook.load import _record_plan, record_factory
+
+if TYPE_CHECKING:
+    import cattrs
 
 FORMAT = "kenshu-cohort/1"
 _BAGS = ("extra", "unknown", "invalid")
@@ -31,6 +35,8 @@ _INFINITY = float("inf")
 @lru_cache(maxsize=1)
 def converter() -> cattrs.Converter:
     """The cattrs converter: ISO dates, tuples as lists."""
+    import cattrs  # only here: reading and writing records do without it
+
     conv = cattrs.Converter()
     conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
     conv.register_unstructure_hook(dt.datetime, lambda d: d.isoformat())
@@ -81,6 +87,8 @@ def _json_value(value: Any) -> Any:
         return value
     if kind is dt.date or kind is dt.datetime:
         return value.isoformat()
+    if kind is tuple or kind is list:  # a list, as cattrs unstructures a sequence
+        return list(map(_json_value, value))
     return converter().unstructure(value)
 
 
@@ -323,58 +331,95 @@ class JsonInputError(ValueError):
 def cohort_from_json(payload: Any, registry: Any, path: str | None = None):
     """Records from a cohort's JSON, with findings for values that do not fit their field.
 
-    Returns ``(CohortData, findings, schema)`` like the workbook reader.
+    Returns ``(CohortData, findings, schema)`` like the workbook reader. (A file is read
+    with :func:`read_cohort_json`, which does the same a record at a time.)
     """
     if not isinstance(payload, dict) or not isinstance(payload.get("cohort"), dict):
-        raise JsonInputError('not a kenshu cohort: expected an object with a "cohort" object')
-    data = CohortData(path=path)
-    cohort_raw = payload["cohort"]
-    code = payload.get("programme") or cohort_raw.get("programme")
-    programme = registry.programme(code if isinstance(code, str) else None)
-    schema = registry.schema(programme)
-    findings: list[Finding] = []
-    if code:
-        data.metadata["programme"] = code
-    plans = {sheet: _field_plan(schema, sheet) for sheet in ("cohort", *TABLE_SHEETS)}
-    cohort = _record_from_json("cohort", cohort_raw, schema, findings, data, 0, plans["cohort"])
-    if cohort is None:
-        data.cohort_fallback = {k: unplain(v) for k, v in cohort_raw.items()}
-    else:
-        data.cohort = cohort
+        raise JsonInputError(_NOT_A_COHORT)
+    builder = _CohortBuilder(registry, path)
+    builder.start(payload.get("programme"), payload["cohort"])
     for sheet in TABLE_SHEETS:
         items = payload.get(sheet) or []
         if not isinstance(items, list):
             raise JsonInputError(f'"{sheet}" must be a list of objects')
-        target = data.records(sheet)
-        plan = plans[sheet]
-        for index, item in enumerate(items):
-            record = _record_from_json(sheet, item, schema, findings, data, index, plan)
-            if record is not None:
-                target.append(record)
-    settings = payload.get("settings") or {}
-    if not isinstance(settings, dict):
-        raise JsonInputError('"settings" must be an object')
-    data.settings = {k: unplain(v) for k, v in settings.items()}
-    data.unkeyed_rows = {
-        sheet: [{k: unplain(v) for k, v in row.items()} for row in rows]
-        for sheet, rows in (payload.get("unkeyed_rows") or {}).items()
-    }
-    data.unknown_columns = {k: list(v) for k, v in (payload.get("unknown_columns") or {}).items()}
-    data.preambles = {
-        sheet: [(int(n), [unplain(v) for v in values]) for n, values in rows]
-        for sheet, rows in (payload.get("preambles") or {}).items()
-    }
-    for sheet in payload.get("unknown_sheets") or []:
-        if not isinstance(sheet, dict) or not isinstance(sheet.get("name"), str):
-            raise JsonInputError('each of "unknown_sheets" must be an object with a "name" text')
-        data.unknown_sheets.append(
-            RawSheet(
-                sheet["name"],
-                [(int(n), [unplain(v) for v in values]) for n, values in sheet.get("rows", [])],
-                hidden=bool(sheet.get("hidden")),
-            )
+        for item in items:
+            builder.add(sheet, item)
+    return builder.finish(payload)
+
+
+_NOT_A_COHORT = 'not a kenshu cohort: expected an object with a "cohort" object'
+
+
+class _CohortBuilder:
+    """Builds a cohort from its JSON values: the cohort, then record after record, then
+    the rest (settings, unknown sheets...), each as :func:`cohort_from_json` reads it."""
+
+    def __init__(self, registry: Any, path: str | None, *, spill: bool = False) -> None:
+        self.registry = registry
+        self.data = CohortData(path=path)
+        if spill:  # each sheet's records go to a temporary file as they are read
+            for sheet in TABLE_SHEETS:
+                setattr(self.data, sheet, SpilledRecords())
+        # by sheet, so that they come out in the sheets' order whatever the file's order
+        self.findings: dict[str, list[Finding]] = {s: [] for s in ("cohort", *TABLE_SHEETS)}
+        self.counts = dict.fromkeys(TABLE_SHEETS, 0)
+
+    def start(self, top_programme: Any, cohort_raw: dict[str, Any]) -> None:
+        data = self.data
+        code = top_programme or cohort_raw.get("programme")
+        programme = self.registry.programme(code if isinstance(code, str) else None)
+        self.schema = schema = self.registry.schema(programme)
+        if code:
+            data.metadata["programme"] = code
+        self.plans = {sheet: _field_plan(schema, sheet) for sheet in ("cohort", *TABLE_SHEETS)}
+        cohort = _record_from_json(
+            "cohort", cohort_raw, schema, self.findings["cohort"], data, 0, self.plans["cohort"]
         )
-    return data, findings, schema
+        if cohort is None:
+            data.cohort_fallback = {k: unplain(v) for k, v in cohort_raw.items()}
+        else:
+            data.cohort = cohort
+
+    def add(self, sheet: str, item: Any) -> None:
+        index = self.counts[sheet]
+        self.counts[sheet] = index + 1
+        record = _record_from_json(
+            sheet, item, self.schema, self.findings[sheet], self.data, index, self.plans[sheet]
+        )
+        if record is not None:
+            self.data.records(sheet).append(record)
+
+    def finish(self, payload: dict[str, Any]):
+        data = self.data
+        settings = payload.get("settings") or {}
+        if not isinstance(settings, dict):
+            raise JsonInputError('"settings" must be an object')
+        data.settings = {k: unplain(v) for k, v in settings.items()}
+        data.unkeyed_rows = {
+            sheet: [{k: unplain(v) for k, v in row.items()} for row in rows]
+            for sheet, rows in (payload.get("unkeyed_rows") or {}).items()
+        }
+        data.unknown_columns = {
+            k: list(v) for k, v in (payload.get("unknown_columns") or {}).items()
+        }
+        data.preambles = {
+            sheet: [(int(n), [unplain(v) for v in values]) for n, values in rows]
+            for sheet, rows in (payload.get("preambles") or {}).items()
+        }
+        for sheet in payload.get("unknown_sheets") or []:
+            if not isinstance(sheet, dict) or not isinstance(sheet.get("name"), str):
+                raise JsonInputError(
+                    'each of "unknown_sheets" must be an object with a "name" text'
+                )
+            data.unknown_sheets.append(
+                RawSheet(
+                    sheet["name"],
+                    [(int(n), [unplain(v) for v in values]) for n, values in sheet.get("rows", [])],
+                    hidden=bool(sheet.get("hidden")),
+                )
+            )
+        findings = [f for key in ("cohort", *TABLE_SHEETS) for f in self.findings[key]]
+        return data, findings, self.schema
 
 
 def _field_plan(schema: Any, sheet: str) -> dict[str, tuple[Any, Callable[[Any], Any]]]:
@@ -458,3 +503,295 @@ def _record_from_json(
         return None
     # the values are typed by the field converters already, as the workbook reader's are
     return record_factory(RECORDS[sheet])(core, extra, unknown, invalid)
+
+
+# ---------------------------------------------------------------------------
+# Reading a cohort's JSON file a record at a time
+
+
+class SpilledRecords:
+    """A sheet's records written to a temporary file as they come, and read back from it,
+    in order, each time they are gone through: memory stays flat however many there are.
+
+    Enough of a list for writing them (``append``, ``len``, iteration); ``unknown_headers``
+    are the headers of their unknown columns, in the order first met.
+    """
+
+    def __init__(self) -> None:
+        import pickle
+        import tempfile
+
+        # a file without a name (already removed, where the system allows): nothing is
+        # left behind, even by a process that is killed
+        self._file = tempfile.TemporaryFile(prefix="kenshu-records-")  # noqa: SIM115
+        self._pickler = pickle.Pickler(self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._count = 0
+        self.unknown_headers: list[str] = []
+        self._seen: set[str] = set()
+        self._shape: tuple[type, Any, Any] | bool | None = None
+        self._block: list[Any] = []  # records not yet written, a block at a time
+
+    def append(self, record: Any) -> None:
+        if self._shape is None:
+            self._shape = _spill_shape(type(record))
+        shape = self._shape
+        # a record of the usual class as the tuple of its fields (smaller and quicker than
+        # the record itself, which pickles its fields by name); any other, as it is
+        self._block.append(shape[1](record) if shape and type(record) is shape[0] else record)
+        if len(self._block) >= _SPILL_BLOCK:
+            self._dump_block()
+        self._count += 1
+        for header in record.unknown:
+            if header not in self._seen:
+                self._seen.add(header)
+                self.unknown_headers.append(header)
+
+    def _dump_block(self) -> None:
+        self._file.seek(0, 2)  # at the end, wherever a reading left the file
+        self._pickler.dump(self._block)
+        self._pickler.clear_memo()  # each block on its own: the memo would keep them all
+        self._block = []
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __iter__(self) -> Iterator[Any]:
+        import pickle
+
+        if self._block:
+            self._dump_block()
+        rebuild = self._shape[2] if self._shape else None
+        load = pickle.load
+        left, offset = self._count, 0
+        while left > 0:
+            self._file.seek(offset)
+            block = load(self._file)  # a new memo for each, as each was written
+            offset = self._file.tell()
+            left -= len(block)
+            for item in block:
+                yield rebuild(item) if type(item) is tuple else item
+
+    def close(self) -> None:
+        """Let go of the temporary file now (else when this is no longer used)."""
+        self._file.close()
+
+
+@lru_cache(maxsize=64)
+def _spill_shape(cls: type) -> tuple[type, Any, Any] | bool:
+    """``(cls, fields of a record as a tuple, the record again from that tuple)``; False
+    for a class whose records are not just their fields (pickled as they are)."""
+    from operator import attrgetter
+
+    names = [a.name for a in attrs.fields(cls)] if attrs.has(cls) else []
+    slots = [getattr(cls, name, None) for name in names]
+    if (
+        len(names) < 2
+        or _record_plan(cls) is None
+        or not all(hasattr(slot, "__set__") for slot in slots)
+    ):
+        return False
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    lines = ["def rebuild(values):", "    record = new(cls)"]
+    for index, slot in enumerate(slots):
+        scope[f"s{index}"] = slot.__set__
+        lines.append(f"    s{index}(record, values[{index}])")
+    lines.append("    return record")
+    exec("\n".join(lines), scope)  # our own code, from the class's fields
+    return cls, attrgetter(*names), scope["rebuild"]
+
+
+_SPILL_BLOCK = 256  # records written (and read back) together
+
+
+class JsonSyntaxError(ValueError):
+    """Not JSON: ``msg`` says what, ``lineno`` and ``colno`` where (as json's own error)."""
+
+    def __init__(self, msg: str, lineno: int, colno: int) -> None:
+        super().__init__(f"{msg}: line {lineno} column {colno}")
+        self.msg, self.lineno, self.colno = msg, lineno, colno
+
+
+class JsonSurrogateError(ValueError):
+    """Text holding a lone UTF-16 surrogate (a ``\\ud800`` escape without its pair)."""
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_READ_CHARS = 1 << 20  # characters read from the file at a time
+
+
+class _JsonStream:
+    """A JSON text read from a file piece by piece: the standard library's C decoder
+    decodes each value (a whole record), and only the outer object and the lists of
+    records are walked here, so that only one record's text is held at a time."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.buffer = ""
+        self.pos = 0
+        self.eof = False
+        self.lines = 1  # line of the buffer's start
+        self.column = 0  # characters between the last newline dropped and the buffer's start
+        self.decoder = json.JSONDecoder()
+        self.surrogate = False
+
+    def _more(self, at_least: int = 0) -> bool:
+        """Read more text (dropping what was consumed); False at the end of the file."""
+        if self.eof:
+            return False
+        dropped = self.buffer[: self.pos]
+        newlines = dropped.count("\n")
+        if newlines:
+            self.lines += newlines
+            self.column = len(dropped) - dropped.rfind("\n") - 1
+        else:
+            self.column += len(dropped)
+        piece = self.handle.read(max(at_least, _READ_CHARS))
+        self.buffer = self.buffer[self.pos :] + piece
+        self.pos = 0
+        if not piece:
+            self.eof = True
+        return bool(piece)
+
+    def syntax_error(self, msg: str, pos: int | None = None) -> JsonSyntaxError:
+        pos = self.pos if pos is None else pos
+        newlines = self.buffer.count("\n", 0, pos)
+        # (within the buffer: from the newline before; else from the dropped text's)
+        column = pos - self.buffer.rfind("\n", 0, pos) if newlines else self.column + pos + 1
+        return JsonSyntaxError(msg, self.lines + newlines, column)
+
+    def peek(self) -> str:
+        """The next character that is not white space ('' at the end)."""
+        while True:
+            self.pos = _WHITESPACE.match(self.buffer, self.pos).end()  # type: ignore[union-attr]
+            if self.pos < len(self.buffer):
+                return self.buffer[self.pos]
+            if not self._more():
+                return ""
+
+    def value(self) -> Any:
+        """The next whole value."""
+        self.peek()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buffer, self.pos)
+            except json.JSONDecodeError as exc:
+                if self.eof:
+                    raise self.syntax_error(exc.msg, exc.pos) from None
+                self._more(len(self.buffer))  # maybe only cut short: read more, try again
+                continue
+            # a number or a word at the very end of the buffer may go on beyond it
+            if end == len(self.buffer) and not self.eof:
+                self._more(len(self.buffer))
+                continue
+            if _SURROGATE_ESCAPE.search(self.buffer, self.pos, end):
+                try:  # a \ud800 escape without its pair decodes to a lone surrogate
+                    json.dumps(value, ensure_ascii=False).encode("utf-8")
+                except UnicodeEncodeError:
+                    self.surrogate = True
+            self.pos = end
+            return value
+
+    def expect(self, allowed: str, what: str) -> str:
+        char = self.peek()
+        if not char or char not in allowed:
+            raise self.syntax_error(f"Expecting {what}")
+        self.pos += 1
+        return char
+
+
+def read_cohort_json(handle: Any, registry: Any, path: str | None = None, *, spill: bool = False):
+    """:func:`cohort_from_json` of the JSON text ``handle`` reads, a record at a time:
+    memory holds the records, never the whole text or all its values at once. With
+    ``spill``, not even the records: each sheet's are :class:`SpilledRecords`, for a
+    caller that only goes through them in order (writing them as a workbook).
+
+    Raises :class:`JsonSyntaxError` for text that is not JSON (with where), then
+    :class:`JsonSurrogateError`, then :class:`JsonInputError` for JSON that is not a
+    cohort, in that order, as reading the whole text first would.
+    """
+    stream = _JsonStream(handle)
+    problem: Exception | None = None  # not a cohort: said once the text is known to be JSON
+    if stream.peek() != "{":
+        value = stream.value()
+        if stream.peek():
+            raise stream.syntax_error("Extra data")
+        if stream.surrogate:
+            raise JsonSurrogateError
+        return cohort_from_json(value, registry, path)  # says why it is not a cohort
+    stream.pos += 1
+    head: dict[str, Any] = {}  # everything but the lists of records
+    pending: dict[str, list[Any]] = {}  # records met before the cohort and its programme
+    builder: _CohortBuilder | None = None
+    seen: set[str] = set()
+
+    def starts() -> None:
+        nonlocal builder, problem
+        cohort = head.get("cohort")
+        if not isinstance(cohort, dict):
+            problem = JsonInputError(_NOT_A_COHORT)
+            return
+        builder = _CohortBuilder(registry, path, spill=spill)
+        try:
+            builder.start(head.get("programme"), cohort)
+            for sheet in TABLE_SHEETS:
+                for item in pending.pop(sheet, ()):
+                    builder.add(sheet, item)
+        except (JsonInputError, TypeError, ValueError, KeyError, AttributeError) as exc:
+            problem = exc
+
+    def add(sheet: str, item: Any) -> None:
+        nonlocal problem
+        if problem is not None:
+            return
+        if builder is None:
+            pending.setdefault(sheet, []).append(item)
+            return
+        try:
+            builder.add(sheet, item)
+        except (JsonInputError, TypeError, ValueError, KeyError, AttributeError) as exc:
+            problem = exc
+
+    if stream.peek() == "}":
+        stream.pos += 1
+    else:
+        while True:
+            if stream.peek() != '"':
+                raise stream.syntax_error("Expecting property name enclosed in double quotes")
+            key = stream.value()
+            stream.expect(":", "':' delimiter")
+            if key in seen and problem is None:
+                problem = JsonInputError(f'the key "{key}" appears twice')
+            seen.add(key)
+            if key in TABLE_SHEETS and stream.peek() == "[":
+                stream.pos += 1
+                if stream.peek() == "]":
+                    stream.pos += 1
+                else:
+                    while True:
+                        add(key, stream.value())
+                        if stream.expect(",]", "',' delimiter") == "]":
+                            break
+            elif key in TABLE_SHEETS:
+                items = stream.value() or []
+                if not isinstance(items, list) and problem is None:
+                    problem = JsonInputError(f'"{key}" must be a list of objects')
+            else:
+                head[key] = stream.value()
+                if builder is None and problem is None and {"cohort", "programme"} <= seen:
+                    starts()
+            if stream.expect(",}", "',' delimiter") == "}":
+                break
+    if stream.peek():
+        raise stream.syntax_error("Extra data")
+    if stream.surrogate:
+        raise JsonSurrogateError
+    if builder is None and problem is None:
+        starts()
+    if problem is not None:
+        raise problem
+    assert builder is not None
+    return builder.finish(head)

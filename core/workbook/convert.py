@@ -217,6 +217,10 @@ def to_date(value: Any) -> dt.date:
 def to_yes_no(value: Any) -> bool:
     if isinstance(value, bool):
         return value
+    if type(value) is str:  # the words themselves, as most cells have them
+        answer = _YES_NO_WORDS.get(value)
+        if answer is not None:
+            return answer
     text = _nfkc(to_text(value)).casefold()
     if text in YES:
         return True
@@ -228,12 +232,20 @@ def to_yes_no(value: Any) -> bool:
     )
 
 
+#: The words as typed (each is its own normal form): answered without normalising.
+_YES_NO_WORDS = {**dict.fromkeys(YES, True), **dict.fromkeys(NO, False)}
+
+
 def to_list(value: Any) -> tuple[str, ...]:
     text = to_text(value).replace("；", ";")
     return tuple(part.strip() for part in text.split(";") if part.strip())
 
 
 def to_email(value: Any) -> str:
+    if type(value) is str and value.isascii():  # the common case, without the detours
+        text = value.strip()
+        if text and _EMAIL.match(text):
+            return text
     text = _nfkc(to_text(value))
     if not _EMAIL.match(text):
         raise CellProblem(
@@ -283,6 +295,9 @@ def choice_converter(field: Field) -> Callable[[Any], str]:
 
 
 def to_country(value: Any) -> str:
+    known = _countries_seen.get(value) if type(value) is str else None
+    if known is not None:  # a column repeats a few countries many times
+        return known
     text = to_code(value)
     code = country_code(text)
     if code is None:
@@ -290,7 +305,12 @@ def to_country(value: Any) -> str:
             f"{text!r} is not an ISO 3166-1 country code or country name",
             f"「{text}」は国コード(ISO 3166-1の2文字、例: VN)または国名として読み取れません",
         )
+    if type(value) is str and len(_countries_seen) < 4096:
+        _countries_seen[value] = code
     return code
+
+
+_countries_seen: dict[str, str] = {}  # cell text -> its code
 
 
 def to_country_list(value: Any) -> tuple[str, ...]:

@@ -172,7 +172,7 @@ class CalamineReader:
         fixes = self._negative_dates(sheet)
         for offset, values in enumerate(_from_row_one(data.iter_rows(), first_row)):
             number = offset + 1
-            row = pad + _clean_row(values)
+            row = pad + _clean_row(values) if pad else _clean_row(values)
             for column, serial in fixes.get(number, ()):
                 if column < len(row) and isinstance(row[column], dt.date | dt.time):
                     row[column] = excel_date(serial, self._scan.date1904)  # type: ignore[union-attr]

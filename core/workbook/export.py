@@ -166,6 +166,8 @@ class _Writer:
     ) -> dict[tuple[str, int | None, str | None], list[Finding]]:
         """Map findings to (sheet id, record identity, field id) so they can be drawn on
         the regenerated workbook, whose rows may differ from the input's."""
+        if not findings:
+            return {}
         by_position: dict[tuple[str, int], Any] = {}
         for _sheet_id, record in self.data.all_records():
             where = self.data._rows.get(id(record))
@@ -306,10 +308,10 @@ class _Writer:
         fields = self.schema.fields[sheet_id]
         unknown_headers = list(self.data.unknown_columns.get(sheet_id, []))
         records = self.data.records(sheet_id)
-        for record in records:
-            for header in record.unknown:
-                if header not in unknown_headers:
-                    unknown_headers.append(header)
+        met = getattr(records, "unknown_headers", None)  # known without going through them
+        for header in met if met is not None else (h for r in records for h in r.unknown):
+            if header not in unknown_headers:
+                unknown_headers.append(header)
         header = [self._header_cell(ws, f) for f in fields]
         for text in unknown_headers:
             cell = text_cell(ws, text)

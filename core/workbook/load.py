@@ -97,29 +97,10 @@ def record_factory(cls: type) -> Callable[..., Any]:
     def ordinary(core: dict[str, Any], extra: dict, unknown: dict, invalid: dict) -> Any:
         return cls(**core, extra=extra, unknown=unknown, invalid=invalid)
 
-    fields = attrs.fields(cls)
-    plain = (
-        "__slots__" in cls.__dict__
-        and not hasattr(cls, "__attrs_post_init__")
-        and not hasattr(cls, "__attrs_pre_init__")
-        and "__attrs_cached_hash__" not in getattr(cls, "__slots__", ())
-        and all(a.init and not _takes_self(a.default) for a in fields)
-        and {"extra", "unknown", "invalid"} <= {a.name for a in fields}
-    )
-    if not plain:
+    found = _record_plan(cls)
+    if found is None:
         return ordinary
-    plan = []
-    for a in fields:
-        if a.name in ("extra", "unknown", "invalid"):
-            continue
-        default, factory = a.default, None
-        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            default, factory = None, default.factory
-        elif default is attrs.NOTHING:
-            default = _MISSING
-        slot = getattr(cls, a.name, None)  # the slot's descriptor: the quickest way to set it
-        setter = getattr(slot, "__set__", None) or partial(_set_named, a.name)
-        plan.append((a.name, default, factory, a.converter, setter))
+    plan, bag = found
     names = {name for name, *_ in plan}
     required = {name for name, default, *_ in plan if default is _MISSING}
     # most fields: a value or a plain default, set as it is; the others take the long way
@@ -129,7 +110,6 @@ def record_factory(cls: type) -> Callable[..., Any]:
         if default is not _MISSING and factory is None and converter is None
     ]
     other = [entry for entry in plan if entry[0] not in {name for name, *_ in simple}]
-    bag = {a.name: a.converter or (lambda value: value) for a in fields}
     extra_, unknown_, invalid_ = bag["extra"], bag["unknown"], bag["invalid"]
     new, set_ = object.__new__, object.__setattr__
 
@@ -153,6 +133,162 @@ def record_factory(cls: type) -> Callable[..., Any]:
 
 
 _MISSING = object()
+
+
+@lru_cache(maxsize=64)
+def _record_plan(cls: type) -> tuple[list[tuple[str, Any, Any, Any, Any]], dict[str, Any]] | None:
+    """How to build a record of ``cls`` field by field without its ``__init__``:
+    ``[(name, default, factory, converter, setter)]`` of its fields (``default`` is
+    :data:`_MISSING` for a required one) and the converters of its three bags; None
+    when ``__init__`` does more than set fields (see :func:`record_factory`)."""
+    fields = attrs.fields(cls)
+    plain = (
+        "__slots__" in cls.__dict__
+        and not hasattr(cls, "__attrs_post_init__")
+        and not hasattr(cls, "__attrs_pre_init__")
+        and "__attrs_cached_hash__" not in getattr(cls, "__slots__", ())
+        and all(a.init and not _takes_self(a.default) for a in fields)
+        and {"extra", "unknown", "invalid"} <= {a.name for a in fields}
+    )
+    if not plain:
+        return None
+    plan = []
+    for a in fields:
+        if a.name in ("extra", "unknown", "invalid"):
+            continue
+        default, factory = a.default, None
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default, factory = None, default.factory
+        elif default is attrs.NOTHING:
+            default = _MISSING
+        slot = getattr(cls, a.name, None)  # the slot's descriptor: the quickest way to set it
+        setter = getattr(slot, "__set__", None) or partial(_set_named, a.name)
+        plan.append((a.name, default, factory, a.converter, setter))
+    bag = {a.name: a.converter or _same for a in fields}
+    return plan, bag
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+class _Slow(Exception):
+    """A row the quick builder leaves to the full one (a missing id...)."""
+
+
+def row_builder(
+    cls: type,
+    columns: list[tuple[int, str, Callable[[Any], Any], bool]],
+    unknown: list[tuple[int, str]],
+    needed: tuple[str, ...],
+) -> Callable[[list[Any]], Any] | None:
+    """``build(values)``: the record of ``cls`` from a row of cells, for rows whose every
+    cell converts cleanly and which have each of the ``needed`` fields; it raises for any
+    other row (a converter's problem, :class:`_Slow`), which the full reader then reads,
+    saying what is wrong. The same record as the full reader's, made without its
+    per-cell bookkeeping: the code is written for the sheet's columns (``(column,
+    field id, converter, core?)``), so that each cell costs a few operations, and kept for
+    the next sheet of the same shape. None when ``cls`` is not built field by field (see
+    :func:`record_factory`).
+    """
+    shape = tuple((col, field_id, core) for col, field_id, _, core in columns)
+    make = _builder_maker(cls, shape, tuple(unknown), needed)
+    return None if make is None else make(*(conv for _, _, conv, _ in columns))
+
+
+@lru_cache(maxsize=256)
+def _builder_maker(
+    cls: type,
+    shape: tuple[tuple[int, str, bool], ...],
+    unknown: tuple[tuple[int, str], ...],
+    needed: tuple[str, ...],
+) -> Callable[..., Callable[[list[Any]], Any]] | None:
+    """``make(*converters)``: :func:`row_builder`'s ``build`` for a sheet of this shape,
+    given its columns' converters (compiled once per shape, not per file)."""
+    found = _record_plan(cls)
+    if found is None:
+        return None
+    plan, bag = found
+    by_name = {entry[0]: entry for entry in plan}
+    if any(core and field_id not in by_name for _, field_id, core in shape):
+        return None
+    scope: dict[str, Any] = {
+        "new": object.__new__,
+        "cls": cls,
+        "set_": object.__setattr__,
+        "Slow": _Slow,
+        "extra_": bag["extra"],
+        "unknown_": bag["unknown"],
+        "invalid_": bag["invalid"],
+    }
+    lines = ["    def build(values):", "        record = new(cls)", "        extra = {}"]
+    placed = set()
+    for index, (col, field_id, core) in enumerate(shape):
+        if not core:
+            lines += [
+                f"        raw = values[{col}]",
+                "        if raw is not None:",
+                f"            v = c{index}(raw)",
+                "            if v is not None:",
+                f"                extra[{field_id!r}] = v",
+            ]
+            continue
+        name, default, factory, converter, setter = by_name[field_id]
+        placed.add(name)
+        scope[f"s{index}"] = setter
+        if default is None and factory is None and converter is None and name not in needed:
+            lines += [
+                f"        raw = values[{col}]",
+                f"        s{index}(record, None if raw is None else c{index}(raw))",
+            ]
+            continue
+        if name in needed or default is _MISSING:
+            missing = "raise Slow"
+        else:
+            scope[f"d{index}"], scope[f"f{index}"] = default, factory
+            missing = f"v = f{index}()" if factory is not None else f"v = d{index}"
+        scope[f"k{index}"] = converter
+        lines += [
+            f"        raw = values[{col}]",
+            f"        v = None if raw is None else c{index}(raw)",
+            "        if v is None:",
+            f"            {missing}",
+            f"        s{index}(record, v)"
+            if converter is None
+            else f"        s{index}(record, k{index}(v))",
+        ]
+    for index, (name, default, factory, converter, setter) in enumerate(plan):
+        if name in placed:
+            continue
+        if name in needed or default is _MISSING:
+            lines.append("        raise Slow")
+            continue
+        scope[f"ps{index}"], scope[f"pd{index}"] = setter, default
+        scope[f"pf{index}"], scope[f"pk{index}"] = factory, converter
+        value = f"pf{index}()" if factory is not None else f"pd{index}"
+        lines.append(
+            f"        ps{index}(record, {value})"
+            if converter is None
+            else f"        ps{index}(record, pk{index}({value}))"
+        )
+    lines.append("        unknown = {}")
+    for col, heading in unknown:
+        lines += [
+            f"        raw = values[{col}]",
+            "        if raw is not None:",
+            f"            unknown[{heading!r}] = raw",
+        ]
+    lines += [
+        "        set_(record, 'extra', extra_(extra))",
+        "        set_(record, 'unknown', unknown_(unknown))",
+        "        set_(record, 'invalid', invalid_({}))",
+        "        return record",
+        "    return build",
+    ]
+    arguments = ", ".join(f"c{index}" for index in range(len(shape)))
+    source = f"def make({arguments}):\n" + "\n".join(lines)
+    exec(source, scope)  # our own code: field ids and headings are quoted
+    return scope["make"]
 
 
 def _takes_self(default: Any) -> bool:
@@ -460,13 +596,32 @@ class _Reader:
         width = len(header_cells)
         plan.sort()  # by column; every planned column is within the header's width
         positions = self.data._rows  # what remember_row fills: set in the loop directly
-        # The loop below runs once per row and cell: it is the hot path of reading.
+        needed = tuple(
+            n for n in (key, "participant_id" if sheet_id == "attendance" else None) if n
+        )
+        build = row_builder(
+            RECORDS[sheet_id],
+            [(c, f, conv, core) for c, f, conv, core, _ in plan],
+            unknown_plan,
+            needed,
+        )
+        # The loop below runs once per row and cell: it is the hot path of reading. Most
+        # rows are built by ``build``; a row it cannot build goes the long way below.
         for number, values in _chain(after_header, rows):
             size = len(values)
             if values.count(None) == size:
                 continue  # an empty row
             if size < width:
                 values = values + [None] * (width - size)
+            if build is not None and size <= width:
+                try:
+                    record = build(values)
+                except Exception:  # a problem in a cell, or no id: said the long way
+                    pass
+                else:
+                    records.append(record)
+                    positions[id(record)] = (sheet_id, number)
+                    continue
             core_values: dict[str, Any] = {}
             extra: dict[str, Any] = {}
             invalid: dict[str, Any] = {}

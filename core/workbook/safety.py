@@ -12,7 +12,11 @@ allow. The check is cheap (no XML parser, just zlib) and happens in two steps:
    ``<!DOCTYPE`` or ``<!ENTITY`` declaration is refused (entity expansion and external
    entities are the attacks; no spreadsheet program writes one), and the rows of each
    sheet are counted against the row limit (a sheet's declared ``<dimension>`` is not
-   trusted either way). For an OpenDocument file, rows and cells repeated with
+   trusted either way), and its farthest cell, where each cell's own reference puts it,
+   against the cell limit (a parser allocates every cell up to it). The pass is a few
+   searches per chunk, each as quick as ``bytes.count``; a sheet written other than the
+   way spreadsheet programs write it is read element by element. For an OpenDocument
+   file, rows and cells repeated with
    ``number-rows-repeated``/``number-columns-repeated`` are counted as the reader would
    expand them.
 
@@ -459,7 +463,17 @@ class _Archive:
         kind = "ods" if self.scan.kind == "ods" and entry.filename == "content.xml" else "other"
         if self.scan.kind == "ooxml":
             kind = "sheet" if entry.filename in self.scan.sheet_parts else "other"
-        scanner = _Scanner(self, entry.filename, kind)
+        total = self.inflated_total
+        try:
+            self._scan_with(handle, entry, _Scanner(self, entry.filename, kind))
+        except _Rescan:
+            self.inflated_total = total
+            key = self.scan.sheet_parts.get(entry.filename, entry.filename)
+            self.scan.formulas_without_value.pop(key, None)
+            self.scan.negative_serials.pop(key, None)
+            self._scan_with(handle, entry, _Scanner(self, entry.filename, kind, exact=True))
+
+    def _scan_with(self, handle: BinaryIO, entry: zipfile.ZipInfo, scanner: _Scanner) -> None:
         for piece in self._inflate(handle, entry):
             scanner.feed(piece)
         scanner.close()
@@ -488,7 +502,17 @@ _ODS_NAME = re.compile(rb"table:name\s*=\s*\"([^\"]*)\"")
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 _WIDE_COLUMN = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
 _ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*)>")
+_PREFIX_HINT = re.compile(rb":(?:row|c )")
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]+)"')
+#: Letters to ``A`` and digits to ``0``: a cell reference ``r="AB1234"`` reads ``AA0000``.
+_REF_SHAPE = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", b"A" * 52 + b"0" * 10
+)
 _REF = re.compile(rb"\br\s*=\s*[\"']?([A-Za-z]{0,3}[0-9]*)")
+
+
+class _Rescan(Exception):
+    """A sheet part must be read again, every element (rare; see ``_Scanner._extent``)."""
 
 
 def _column_number(letters: bytes) -> int:
@@ -507,10 +531,12 @@ class _Scanner:
     noted. OpenDocument content: rows and cells are counted with their repeats.
     """
 
-    def __init__(self, archive: _Archive, part: str, kind: str) -> None:
+    def __init__(self, archive: _Archive, part: str, kind: str, *, exact: bool = False) -> None:
         self.archive = archive
         self.part = part
         self.kind = kind
+        self.exact = exact  # read every row and cell element (see _Rescan)
+        self.ceiling = 0  # no cell of the chunks read the quick way lies below this row
         self.started = False
         self.xml = False
         self.decoder: codecs.IncrementalDecoder | None = None
@@ -583,17 +609,22 @@ class _Scanner:
         if self.kind == "ods":
             self._look_ods(head)
             return
+        # Each test below is one pass over the chunk (the chunks of a large sheet add up
+        # to most of the inflated bytes): the passes are as few as the checks allow.
         rows = head.count(b"<row")
-        if rows:
+        numbers = _ROW_NUMBER.findall(head) if rows and self.kind == "sheet" else []
+        if rows and len(numbers) != rows:  # every <row is a <row r="...": no <rowBreaks
             rows -= head.count(b"<rowBreaks")
-        prefixed = b":row" in head
+        # a namespace prefix on a row or a cell is rare: one search says whether to look
+        hint = _PREFIX_HINT.search(head) is not None
+        prefixed = hint and b":row" in head
         if prefixed:
             rows += len(_PREFIXED_ROW.findall(head))
         self.rows += rows
         if self.rows > self.archive.limits.max_rows_per_sheet:
             raise self._too_many_rows(self.archive.where(self.part))
         if self.kind == "sheet":
-            self._extent(head, rows, prefixed)
+            self._extent(head, rows, prefixed or (hint and b":c " in head), numbers)
             if b"<f" in head:
                 self._formulas(head)
             if b"<v>-" in head:
@@ -719,49 +750,79 @@ class _Scanner:
                 "limit.cells-per-sheet",
             )
 
-    def _extent(self, head: bytes, rows: int, prefixed: bool) -> None:
-        """The farthest row and column of a sheet part. Excel writes ``<row r="N">`` and
-        ``<c r="AB12">`` with ``r`` first: then two quick searches find them; anything
-        else (another attribute order, no ``r``, a namespace prefix) is read element by
-        element, placing the cells without ``r`` the way readers do."""
+    def _extent(self, head: bytes, rows: int, prefixed: bool, numbers: list[bytes]) -> None:
+        """The farthest row and column of a sheet part (a reader places every cell by
+        its own ``r``). Excel writes ``<row r="N">`` and ``<c r="AB12">`` with ``r``
+        first: then a few quick searches find them; anything else (another attribute
+        order, no ``r``, a namespace prefix) is read element by element, placing the cells
+        without ``r`` the way readers do."""
+        cells = head.count(b"<c")
         plain = (
-            not prefixed
-            and head.count(b'<row r="') == rows  # every row element, with r first
-            and head.count(b'<c r="') == head.count(b"<c ")
-            and b"<c>" not in head
-            and b":c " not in head
+            not self.exact
+            and not prefixed
+            and len(numbers) == rows  # every row element, with r first
+            and (cells == 0 or head.count(b'<c r="') == cells)  # every cell, with r first
         )
         if plain:
-            numbers = _ROW_NUMBER.findall(head)
             if numbers:
                 self.max_row = max(self.max_row, *map(int, numbers))
                 self.current_row = int(numbers[-1])
-            wide = _WIDE_COLUMN.findall(head)
-            self.max_column = max(self.max_column, 26 if b'<c r="' in head else 0)
-            if wide:
-                self.max_column = max(self.max_column, *map(_column_number, set(wide)))
-        else:
-            for match in _ELEMENT.finditer(head):
-                ref = _REF.search(match[2])
-                if match[1] == b"row":
-                    self.current_row = (
-                        int(ref[1]) if ref and ref[1].isdigit() else self.current_row + 1
-                    )
-                    self.current_column = 0
-                    self.max_row = max(self.max_row, self.current_row)
-                    continue
-                if ref:
-                    letters = ref[1].rstrip(b"0123456789")
-                    digits = ref[1][len(letters) :]
-                    self.current_column = (
-                        _column_number(letters) if letters else self.current_column + 1
-                    )
-                    if digits:
-                        self.max_row = max(self.max_row, int(digits))
-                else:
-                    self.current_column += 1
-                self.max_column = max(self.max_column, self.current_column)
+            if cells:
+                wide = _WIDE_COLUMN.findall(head)
+                self.max_column = max(self.max_column, 26)
+                if wide:
+                    self.max_column = max(self.max_column, *map(_column_number, set(wide)))
+                plain = self._cell_rows_within(head)
+        if not plain:
+            self._elements(head)
+        if self.ceiling * self.max_column > self.archive.limits.max_cells_per_sheet:
+            # a wider column now, after chunks whose cells' rows were bounded, not read:
+            # too wide for that bound. Those chunks are gone: read the part again, exactly
+            raise _Rescan
         self._check_extent(self.archive.where(self.part))
+
+    def _cell_rows_within(self, head: bytes) -> bool:
+        """Whether the cells' own rows are within what the extent allows, as counted from
+        the row elements (a cell ``r="A900000"`` inside ``<row r="2">`` is placed in row
+        900000 all the same). One translated copy answers it: no cell reference has more
+        digits than the farthest row has. When its digits could still go past a limit,
+        the cells' rows are read one by one. False: read the chunk element by element."""
+        digits = len(str(self.max_row or 1))
+        if b"A" + b"0" * (digits + 1) in head.translate(_REF_SHAPE):
+            return False  # a longer number after a letter: a cell farther down, perhaps
+        ceiling = 10**digits - 1  # no cell of this chunk lies below this row
+        limits = self.archive.limits
+        if ceiling <= limits.max_rows_per_sheet and (
+            ceiling * max(self.max_column, 1) <= limits.max_cells_per_sheet
+        ):
+            self.ceiling = max(self.ceiling, ceiling)
+            return True
+        found = _CELL_ROW.findall(head)
+        if len(found) != head.count(b'<c r="'):
+            return False
+        if found:
+            self.max_row = max(self.max_row, *map(int, set(found)))
+        return True
+
+    def _elements(self, head: bytes) -> None:
+        for match in _ELEMENT.finditer(head):
+            ref = _REF.search(match[2])
+            if match[1] == b"row":
+                self.current_row = int(ref[1]) if ref and ref[1].isdigit() else self.current_row + 1
+                self.current_column = 0
+                self.max_row = max(self.max_row, self.current_row)
+                continue
+            if ref:
+                letters = ref[1].rstrip(b"0123456789")
+                digits = ref[1][len(letters) :]
+                self.current_column = (
+                    _column_number(letters) if letters else self.current_column + 1
+                )
+                if digits:
+                    self.max_row = max(self.max_row, int(digits))
+            else:
+                self.current_column += 1
+            self.max_column = max(self.max_column, self.current_column)
 
 
 # ---------------------------------------------------------------------------
@@ -815,9 +876,13 @@ def _as_text(content: bytes) -> str:
 
 
 def _xml_unescape(text: str) -> str:
-    from xml.sax.saxutils import unescape
-
-    return unescape(text, {"&quot;": '"', "&apos;": "'"})
+    """``xml.sax.saxutils.unescape`` with quotes, without importing it (it imports
+    urllib: a twentieth of a second at every start)."""
+    if "&" not in text:
+        return text
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'")):
+        text = text.replace(entity, char)
+    return text.replace("&amp;", "&")
 
 
 def _looks_like_text(path: Path) -> bool:
