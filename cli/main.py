@@ -94,13 +94,21 @@ def limits_from(overrides: dict[str, str]):
     return Limits.from_settings(values)
 
 
-def load(state: State, path: str, overrides: dict[str, str], engine: str | None = None):
-    """Load a cohort or exit 2 with the reason."""
+def load(
+    state: State,
+    path: str,
+    overrides: dict[str, str],
+    engine: str | None = None,
+    spill: bool = False,
+):
+    """Load a cohort or exit 2 with the reason (``spill``: see ``load_cohort``)."""
     from kenshu.io import load_cohort
     from kenshu.workbook.engines import ReadError
 
     try:
-        return load_cohort(path, state.registry, engine=engine, limits=limits_from(overrides))
+        return load_cohort(
+            path, state.registry, engine=engine, limits=limits_from(overrides), spill=spill
+        )
     except ReadError as exc:
         fail(str(exc))
 
@@ -578,7 +586,10 @@ def convert(
         fail("--date-style wareki applies to workbooks; JSON dates are always ISO 8601")
     if provenance and (suffix != ".json" or Path(source).suffix.lower() == ".json"):
         fail("--provenance records the cells of a workbook SOURCE in a .json TARGET")
-    data, findings, schema = load(state, source, overrides)
+    # JSON to a workbook: the records go from the one file to the other through temporary
+    # files, so that memory stays flat in the cohort's size
+    spill = suffix != ".json" and not redact and Path(source).suffix.lower() == ".json"
+    data, findings, schema = load(state, source, overrides, spill=spill)
     redactions = None
     if redact:
         from kenshu.privacy import redact as redact_cohort
