@@ -11,7 +11,7 @@ from typing import Any
 
 import pluggy
 from kenshu.catalogue import SHEETS_BY_ID
-from kenshu.dataset import TABLE_SHEETS, CohortData, record_key
+from kenshu.dataset import TABLE_SHEETS, CohortData, key_getter
 from kenshu.hookspecs import PROJECT
 from kenshu.model import Finding, Participant, Programme
 from kenshu.participants import is_outbound, participant_dates
@@ -149,8 +149,9 @@ def _duplicate_ids(data: CohortData) -> Iterator[Finding]:
     for sheet_id in TABLE_SHEETS:
         seen: dict[str, Any] = {}
         key = SHEETS_BY_ID[sheet_id].key
+        ident_of = key_getter(sheet_id)  # record_key(sheet_id, ...), looked up once
         for record in data.records(sheet_id):
-            ident = record_key(sheet_id, record)
+            ident = ident_of(record)
             if ident is None:
                 continue
             if ident in seen:

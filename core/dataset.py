@@ -8,7 +8,9 @@ cell it is talking about with ``data.finding(...)``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from attrs import define, field
@@ -88,6 +90,9 @@ class CohortData:
     _cohort_rows: dict[str, int] = field(factory=dict, repr=False)
     _hosts_by_id: dict[str, HostBody] | None = field(default=None, repr=False)
     _participants_by_id: dict[str, Participant] | None = field(default=None, repr=False)
+    #: the plugin whose hook is running (set by the plugin registry while it calls one):
+    #: :meth:`finding` gives it as the ``source`` of findings left at ``"core"``
+    answering: str = field(default="core", init=False, repr=False, eq=False)
 
     # -- look-ups -------------------------------------------------------------
 
@@ -170,7 +175,8 @@ class CohortData:
         """Build a :class:`Finding` that names the sheet, row, column and cell of ``field``.
 
         ``subject`` defaults to the record's own id (participant, host, phase...) or, for the
-        Cohort, its ``cohort_id``. The plugin manager sets ``source`` to the plugin's name.
+        Cohort, its ``cohort_id``. ``source`` left at ``"core"`` becomes the name of the plugin
+        whose hook is running (:attr:`answering`).
         ``ja`` is the message in Japanese, shown with ``--lang ja`` (give one for every
         finding: the contract suite checks it).
         """
@@ -186,7 +192,7 @@ class CohortData:
             column=column,
             cell=cell,
             subject=subject,
-            source=source,
+            source=self.answering if source == "core" else source,
             field_id=field,
             message_ja=ja,
         )
@@ -227,9 +233,15 @@ _ID_FIELD_BY_TYPE: dict[type, str] = {
 def record_key(sheet_id: str, record: Any) -> str:
     """The id that identifies a row of ``sheet_id``, within a file and across files: its
     key field, or for Attendance the event and the participant together."""
+    return key_getter(sheet_id)(record)
+
+
+@cache
+def key_getter(sheet_id: str) -> Callable[[Any], str]:
+    """:func:`record_key` for the rows of one sheet, to apply to each of many rows."""
     if sheet_id == "attendance":
-        return record.attendance_id
-    return getattr(record, SHEETS_BY_ID[sheet_id].key)
+        return attrgetter("attendance_id")
+    return attrgetter(SHEETS_BY_ID[sheet_id].key)
 
 
 def record_id(record: Any) -> str | None:

@@ -10,15 +10,18 @@ catches exceptions and checks result types per plugin.
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from types import GeneratorType
 from typing import Any
 
+import attrs
 import pluggy
 from attrs import define, field, frozen
 from kenshu import hookspecs
+from kenshu.dataset import CohortData
 from kenshu.fields import Field
 from kenshu.model import Finding, Programme
 from kenshu.settings import Setting
@@ -235,8 +238,6 @@ class PluginRegistry:
                 lost = self.plugins.get(str(loser))
                 if lost is not None and programme.code in lost.programmes:
                     lost.programmes.remove(programme.code)
-            import attrs
-
             self.programmes[programme.code] = attrs.evolve(programme, plugin=name)
             owned.add(programme.code)
             info.programmes.append(programme.code)
@@ -287,7 +288,7 @@ class PluginRegistry:
         # pluggy lists implementations in registration order (it calls them in reverse);
         # kenshu calls them in registration order: core first, then plugins by name.
         impls = [
-            (impl.plugin_name, impl.function, tuple(impl.argnames))
+            (impl.plugin_name, impl.function, _arguments_getter(tuple(impl.argnames)))
             for impl in getattr(self.pm.hook, hook).get_hookimpls()
             if self.owns(impl.plugin_name, programme)
         ]
@@ -295,21 +296,32 @@ class PluginRegistry:
         def run(**kwargs: Any) -> tuple[list[Any], list[Finding]]:
             results: list[Any] = []
             findings: list[Finding] = []
-            arguments = dict(kwargs, programme=programme)
-            for name, function, argnames in impls:
+            kwargs["programme"] = programme  # kwargs is this call's own dict
+            # findings built with data.finding(...) while a plugin answers carry its name
+            # from the start, so that only the rare Finding(...) made by hand (source "core")
+            # has to be copied with the plugin's name below
+            data = kwargs.get("data")
+            answering = data if isinstance(data, CohortData) else None
+            previous = answering.answering if answering is not None else "core"
+            for name, function, arguments_of in impls:
                 try:
-                    answer = function(*[arguments[arg] for arg in argnames])
-                    if answer is None:
-                        continue
-                    items = list(_as_iterable(answer))
+                    if answering is not None:
+                        answering.answering = name
+                    try:
+                        answer = function(*arguments_of(kwargs))
+                        if answer is None:
+                            continue
+                        # a generator runs here, so its findings are built while it answers
+                        items = answer if type(answer) is list else list(_as_iterable(answer))
+                    finally:
+                        if answering is not None:
+                            answering.answering = previous
                 except Exception as exc:
                     findings.append(self._hook_failed(name, hook, exc))
                     continue
                 for item in items:
-                    if isinstance(item, Finding):
+                    if type(item) is Finding or isinstance(item, Finding):
                         if item.source == "core" and name != "core":
-                            import attrs
-
                             item = attrs.evolve(item, source=name)
                         findings.append(item)
                     elif type(item).__name__ in expected:
@@ -378,6 +390,14 @@ class PluginRegistry:
                 )
 
 
+def _arguments_getter(argnames: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """The arguments a hook implementation takes, in its order, from the call's keywords
+    (a missing one raises KeyError, reported as the plugin's failure)."""
+    if len(argnames) >= 2:
+        return operator.itemgetter(*argnames)  # a tuple, in C
+    return lambda arguments: tuple(arguments[name] for name in argnames)
+
+
 _ITERABLES = frozenset({list, tuple, GeneratorType, type(iter(())), type(iter([]))})
 
 
@@ -391,8 +411,6 @@ def _as_iterable(answer: Any) -> Iterable[Any]:
 
 def _stamp(item: Any, plugin: str) -> Any:
     """Mark contributed fields and settings with their plugin's name."""
-    import attrs
-
     if isinstance(item, Field | Setting) and plugin != "core":
         name = "source" if isinstance(item, Field) else "owner"
         if getattr(item, name) in ("core", None):

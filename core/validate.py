@@ -91,20 +91,23 @@ def validate(
     return Validation(data, programme, schema, settings, sort_findings(findings))
 
 
+def _sort_key(f: Finding) -> tuple[int, str, int, int, str, str]:
+    column = f.column or ""
+    return (
+        _SEVERITY_ORDER[f.severity],
+        f.sheet or "",
+        f.row or 0,
+        len(column),  # column letters in sheet order: Z before AA
+        column,
+        f.code,
+    )
+
+
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Errors first, then by sheet and row, keeping duplicates out."""
     unique = list(dict.fromkeys(findings))
-    return sorted(
-        unique,
-        key=lambda f: (
-            _SEVERITY_ORDER[f.severity],
-            f.sheet or "",
-            f.row or 0,
-            len(f.column or ""),  # column letters in sheet order: Z before AA
-            f.column or "",
-            f.code,
-        ),
-    )
+    unique.sort(key=_sort_key)
+    return unique
 
 
 __all__ = ["SettingError", "Validation", "resolve_settings", "sort_findings", "validate"]

@@ -66,10 +66,7 @@ def group(
     bounds (``findings_only``: only the warnings, as validation needs, without ranking)."""
     low, high = settings["class_min_size"], settings["class_max_size"]
     active = [p for p in data.participants if p.status not in ("withdrawn", "rejected")]
-    if findings_only:
-        order = [p for p in active if p.extra.get("placement_test_score") is not None]
-    else:
-        order = ranked(active)
+    scored = 0  # the trainees with a score, who are placed in classes
     for p in active:
         if p.extra.get("placement_test_score") is None:
             yield data.warning(
@@ -79,27 +76,30 @@ def group(
                 record=p,
                 field="placement_test_score",
             )
-    sizes, within = split_sizes(len(order), low, high)
+        else:
+            scored += 1
+    sizes, within = split_sizes(scored, low, high)
     plan = "+".join(map(str, sizes))
     if within:
         why = (
-            f"{len(order)} trainees in {len(sizes)} class(es) of {plan}: the fewest classes with "
+            f"{scored} trainees in {len(sizes)} class(es) of {plan}: the fewest classes with "
             f"every size within {low}-{high}, as even as possible"
         )
     else:
         why = (
-            f"{len(order)} trainees cannot be split into classes of {low}-{high}; {plan} is the "
+            f"{scored} trainees cannot be split into classes of {low}-{high}; {plan} is the "
             "split closest to the rule (fewest classes on a tie)"
         )
         yield data.warning(
             "lgotp.class-size",
-            f"JIAM classes {plan} fall outside {low}-{high} people a class ({len(order)} trainees)",
+            f"JIAM classes {plan} fall outside {low}-{high} people a class ({scored} trainees)",
             ja=f"JIAMのクラス編成({plan}人)が1クラス{low}〜{high}人の範囲に収まりません"
-            f"(研修員{len(order)}人)",
+            f"(研修員{scored}人)",
             sheet="participants",
         )
     if findings_only:
         return
+    order = ranked(active)  # the `scored` trainees, highest score first
     start = 0
     for number, size in enumerate(sizes, start=1):
         members = order[start : start + size]

@@ -5,8 +5,9 @@ municipalities."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from kenshu import ChargedCost, CohortData, Finding, Settings
+from kenshu import ChargedCost, CohortData, CostLine, Finding, Settings
 
 ORDINARY = "ordinary_local_allocation_tax"
 SPECIAL = "special_local_allocation_tax"
@@ -21,48 +22,61 @@ def route_for(kind: str | None, settings: Settings) -> str | None:
     return None
 
 
+def _host_id(data: CohortData, line: CostLine) -> str | None:
+    """The host of a cost line: its own, else its participant's."""
+    if line.host_id:
+        return line.host_id
+    trainee = data.participant(line.participant_id)
+    return trainee.host_id if trainee else None
+
+
+def _base(line: CostLine, host_id: str | None) -> dict[str, Any]:
+    """What a cost line's :class:`ChargedCost` repeats of the line."""
+    return {
+        "item": line.item or "other",
+        "amount": line.amount,
+        "currency": line.currency,
+        "participant_id": line.participant_id,
+        "host_id": host_id,
+        "cost_id": line.cost_id,
+    }
+
+
 def charge(
     data: CohortData, settings: Settings, *, findings_only: bool = False
 ) -> Iterator[ChargedCost | Finding]:
     """Who pays each cost line, and warnings for the lines no rule assigns
     (``findings_only``: only the warnings, as validation needs, without the costs)."""
     borne = settings["host_borne_items"]
+    borne_text = ", ".join(borne)
     for line in data.costs:
-        trainee = data.participant(line.participant_id)
-        host_id = line.host_id or (trainee.host_id if trainee else None)
-        host = data.host(host_id)
-        base = {
-            "item": line.item or "other",
-            "amount": line.amount,
-            "currency": line.currency,
-            "participant_id": line.participant_id,
-            "host_id": host_id,
-            "cost_id": line.cost_id,
-        }
+        item = line.item or "other"
         if line.item not in borne:
             if not findings_only:
                 yield ChargedCost(
                     payer="unassigned",
-                    explanation=f"{base['item']} is not among the costs LGOTP hosts bear "
-                    f"({', '.join(borne)}); agree who pays it",
-                    **base,
+                    explanation=f"{item} is not among the costs LGOTP hosts bear "
+                    f"({borne_text}); agree who pays it",
+                    **_base(line, _host_id(data, line)),
                 )
             yield data.warning(
                 "lgotp.cost-unassigned",
-                f"no LGOTP rule says who pays {base['item']} (host_borne_items: {', '.join(borne)})",
-                ja=f"費目「{base['item']}」の負担者を定めた規定がありません"
-                f"(受入団体の負担となる費目: {', '.join(borne)})。負担者を決めてください",
+                f"no LGOTP rule says who pays {item} (host_borne_items: {borne_text})",
+                ja=f"費目「{item}」の負担者を定めた規定がありません"
+                f"(受入団体の負担となる費目: {borne_text})。負担者を決めてください",
                 record=line,
                 field="item",
             )
             continue
+        host_id = _host_id(data, line)
+        host = data.host(host_id)
         if host is None:
             if not findings_only:
                 yield ChargedCost(
                     payer="unassigned",
                     explanation="the host bears this cost, but no host is known for the line "
                     "(give host_id, or a participant placed with a host)",
-                    **base,
+                    **_base(line, host_id),
                 )
             yield data.warning(
                 "lgotp.cost-without-host",
@@ -75,6 +89,7 @@ def charge(
             continue
         if findings_only:
             continue
+        base = _base(line, host_id)
         route = route_for(host.kind, settings)
         name = host.name or host.host_id
         if route is None:
@@ -87,6 +102,6 @@ def charge(
             payer=host.host_id,
             reimbursement=route,
             explanation=f"{base['item']} is borne by the host, {name} ({host.kind or 'kind not given'}), "
-            f"as LGOTP hosts bear {', '.join(borne)}; {why}",
+            f"as LGOTP hosts bear {borne_text}; {why}",
             **base,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from kenshu import CohortData, Finding, ReportSheet, Settings
+from kenshu import CohortData, Finding, HostBody, ReportSheet, Settings
 
 
 def check(data: CohortData, settings: Settings) -> Iterator[Finding]:
@@ -25,6 +25,12 @@ def check(data: CohortData, settings: Settings) -> Iterator[Finding]:
         for p in data.participants
         if p.host_id and p.status not in ("withdrawn", "rejected")
     )
+    # the hosts placed over capacity, worked out once per host rather than per participant
+    over: dict[str, HostBody] = {}
+    for host_id in {p.host_id for p in data.participants if p.host_id is not None}:
+        host = data.host(host_id)
+        if host is not None and host.capacity is not None and placed[host.host_id] > host.capacity:
+            over[host_id] = host
     for p in data.participants:
         nominator = p.extra.get("nominated_by_host")
         if nominator and p.host_id and nominator != p.host_id:
@@ -35,8 +41,8 @@ def check(data: CohortData, settings: Settings) -> Iterator[Finding]:
                 record=p,
                 field="host_id",
             )
-        host = data.host(p.host_id)
-        if host is not None and host.capacity is not None and placed[host.host_id] > host.capacity:
+        host = over.get(p.host_id) if p.host_id is not None else None
+        if host is not None:
             yield data.warning(
                 "lgotp.host-over-capacity",
                 f"host {host.host_id} takes {placed[host.host_id]} trainees, over its capacity of {host.capacity}",

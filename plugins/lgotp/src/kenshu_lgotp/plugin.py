@@ -55,7 +55,7 @@ def kenshu_settings(programme: Programme):
 @hookimpl
 def kenshu_check_participant(
     data: CohortData, participant: Participant, settings: Settings
-) -> Iterator[Finding]:
+) -> list[Finding]:
     return eligibility.check_participant(data, participant, settings)
 
 
