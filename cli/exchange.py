@@ -133,7 +133,7 @@ def merge(
         result.data,
         result.schema,
         lang=language,
-        plugin_versions=plugin_versions(state),
+        plugin_versions=plugin_versions(state, result.schema),
         findings=conflict_findings(result),
         findings_sheet=False,
     )
@@ -346,7 +346,7 @@ def _import(
             result.data,
             schema,
             lang=lang or "en",
-            plugin_versions=plugin_versions(state),
+            plugin_versions=plugin_versions(state, schema),
         )
     counts = ", ".join(f"{n} {sheet}" for sheet, n in result.counts.items())
     click.echo(f"wrote {output}" + (f": {counts}" if counts else ""))

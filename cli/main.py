@@ -124,12 +124,9 @@ def run_validation(state: State, path: str, overrides: dict[str, str], engine: s
         fail(str(exc))
 
 
-def plugin_versions(state: State) -> dict[str, str]:
-    return {
-        name: info.version or ""
-        for name, info in state.registry.plugins.items()
-        if info.status == "loaded" and name != "core"
-    }
+def plugin_versions(state: State, schema) -> dict[str, str]:
+    """The plugins a workbook of ``schema``'s programme is written with, and their versions."""
+    return state.registry.versions_for(schema.programme)
 
 
 def check_output(output: str, inputs: list[str]) -> None:
@@ -277,7 +274,9 @@ def template(state: State, programme: str, output: str, lang: str) -> None:
     data = CohortData()
     data.cohort_fallback = {"programme": prog.code}
     data.metadata["programme"] = prog.code
-    write_cohort_workbook(output, data, schema, lang=lang, plugin_versions=plugin_versions(state))
+    write_cohort_workbook(
+        output, data, schema, lang=lang, plugin_versions=plugin_versions(state, schema)
+    )
     click.echo(f"wrote {output} ({prog.code} template, {lang})")
     state.finish(EXIT_OK)
 
@@ -375,7 +374,7 @@ def validate(
                 data,
                 schema,
                 lang=output_lang(lang, data),
-                plugin_versions=plugin_versions(state),
+                plugin_versions=plugin_versions(state, schema),
                 findings=outcome.findings,
             )
             if not as_json:
@@ -620,7 +619,7 @@ def convert(
                     data,
                     schema,
                     lang=output_lang(lang, data),
-                    plugin_versions=plugin_versions(state),
+                    plugin_versions=plugin_versions(state, schema),
                     date_style=date_style,
                 ),
                 encoding or "utf-8-sig",
@@ -638,7 +637,7 @@ def convert(
             data,
             schema,
             lang=output_lang(lang, data),
-            plugin_versions=plugin_versions(state),
+            plugin_versions=plugin_versions(state, schema),
             date_style=date_style,
         )
     else:

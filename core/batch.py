@@ -238,11 +238,7 @@ def _convert(source: Path, target: Path, to: str) -> tuple[int, int]:
     elif to == "xlsx":
         from kenshu.workbook.export import write_cohort_workbook
 
-        versions = {
-            name: info.version or ""
-            for name, info in registry.plugins.items()
-            if info.status == "loaded" and name != "core"
-        }
+        versions = registry.versions_for(schema.programme)
         write_cohort_workbook(target, data, schema, lang=lang, plugin_versions=versions)
     else:
         from kenshu.report import build_report

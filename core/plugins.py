@@ -267,6 +267,15 @@ class PluginRegistry:
         # claims were refused)
         return programme is not None and programme.code in owned
 
+    def versions_for(self, programme: Programme | None) -> dict[str, str]:
+        """The versions of the loaded plugins that answer for ``programme`` (its own plugin
+        and the cross-cutting ones, core left out): what a workbook records it was made with."""
+        return {
+            name: info.version or ""
+            for name, info in sorted(self.plugins.items())
+            if info.status == "loaded" and name != "core" and self.owns(name, programme)
+        }
+
     def call(
         self,
         hook: str,

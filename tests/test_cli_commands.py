@@ -122,6 +122,9 @@ def test_template_english(template_en: Path) -> None:
     assert meta["kenshu_version"] == __version__
     assert meta["language"] == "en"
     assert meta["plugin:lgotp"] == metadata.version("kenshu-lgotp")
+    # only the plugins that answer for the programme: another programme's plugin had no
+    # part in this workbook, however many are installed
+    assert [key for key in meta if key.startswith("plugin:")] == ["plugin:lgotp"]
 
 
 def test_template_japanese(template_ja: Path) -> None:
