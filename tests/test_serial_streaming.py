@@ -272,7 +272,8 @@ def test_json_to_a_workbook_through_temporary_files_writes_the_same_workbook(
     in_memory, _, schema = load_cohort(source, registry)
     assert isinstance(in_memory.participants, list)
     expected = tmp_path / "expected.xlsx"
-    write_cohort_workbook(expected, in_memory, schema, plugin_versions=_versions(registry))
+    versions = registry.versions_for(schema.programme)
+    write_cohort_workbook(expected, in_memory, schema, plugin_versions=versions)
     written = tmp_path / "written.xlsx"
     result = run_cli("convert", str(source), str(written))  # spills
     assert result.exit_code == 0, result.output
@@ -281,14 +282,6 @@ def test_json_to_a_workbook_through_temporary_files_writes_the_same_workbook(
     process = run_kenshu("convert", str(source), str(tmp_path / "process.xlsx"))
     assert process.returncode == 0, process.stderr
     assert _cells(tmp_path / "process.xlsx") == _cells(expected)
-
-
-def _versions(registry: PluginRegistry) -> dict[str, str]:
-    return {
-        name: info.version or ""
-        for name, info in registry.plugins.items()
-        if info.status == "loaded" and name != "core"
-    }
 
 
 def _cells(path: Path) -> dict[str, list[list[Any]]]:
