@@ -195,12 +195,12 @@ def _references(data: CohortData) -> Iterator[Finding]:
 
 
 def _date_ranges(data: CohortData, programme: Programme | None = None) -> Iterator[Finding]:
-    outbound = is_outbound(programme)
     for sheet_id, start_field, end_field in DATE_RANGES:
         for record in data.records(sheet_id):
             start, end = getattr(record, start_field), getattr(record, end_field)
-            if outbound and sheet_id == "participants" and (start is None) != (end is None):
-                # one date given, the other the cohort's: compare what the rules will use
+            if sheet_id == "participants" and (start is None) != (end is None):
+                # one date given: compare what the rules will use (for an outbound
+                # programme the other is the cohort's)
                 dates = participant_dates(programme, data, record)
                 start, end = dates.start, dates.end
             if start is not None and end is not None and end < start:

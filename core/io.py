@@ -41,12 +41,8 @@ def load_cohort(
 
 
 def _load_json(path: Path, registry: PluginRegistry, spill: bool = False):
-    from kenshu.serial import (
-        JsonInputError,
-        JsonSurrogateError,
-        JsonSyntaxError,
-        read_cohort_json,
-    )
+    from kenshu.jsonstream import JsonSurrogateError, JsonSyntaxError
+    from kenshu.serial import JsonInputError, read_cohort_json
     from kenshu.workbook.load import paused_gc
 
     try:

@@ -329,7 +329,7 @@ class PluginRegistry:
                     findings.append(self._hook_failed(name, hook, exc))
                     continue
                 for item in items:
-                    if type(item) is Finding or isinstance(item, Finding):
+                    if isinstance(item, Finding):
                         if item.source == "core" and name != "core":
                             item = attrs.evolve(item, source=name)
                         findings.append(item)

@@ -22,6 +22,7 @@ from kenshu.model import (
     ReportSheet,
     planned_from_given,
 )
+from kenshu.participants import is_outbound
 from kenshu.plugins import PluginRegistry
 from kenshu.validate import Validation, sort_findings
 
@@ -201,7 +202,7 @@ def core_summary(report: Report) -> list[str]:
         days = inclusive_days(cohort.start_date, cohort.end_date)
         start, end = (_day(d, report.date_style) for d in (cohort.start_date, cohort.end_date))
         lines.append(f"From {start} to {end} ({days} days, both included).")
-    if programme is not None and programme.direction == "outbound" and cohort.destination_country:
+    if is_outbound(programme) and cohort.destination_country:
         lines.append(f"Outbound: participants go from Japan to {cohort.destination_country}.")
     if not report.enrolled:
         totals = report.event_totals()
@@ -255,7 +256,7 @@ def _core_summary_ja(report: Report) -> list[str]:
         days = inclusive_days(cohort.start_date, cohort.end_date)
         start, end = (_day(d, report.date_style) for d in (cohort.start_date, cohort.end_date))
         lines.append(f"期間は{start}から{end}まで({days}日間、初日と最終日を含む)。")
-    if programme is not None and programme.direction == "outbound" and cohort.destination_country:
+    if is_outbound(programme) and cohort.destination_country:
         lines.append(f"派遣型: 参加者を日本から{cohort.destination_country}へ派遣。")
     if not report.enrolled:
         totals = report.event_totals()

@@ -275,16 +275,14 @@ def write_report_workbook(path: str | Path, report: Report, lang: str = "en") ->
 
 
 def _participant_dates(report: Report) -> Any:
-    """``dates(participant)``: the first and last day the report shows (for an outbound
-    programme a missing one is the cohort's, as the rules see it)."""
-    from kenshu.participants import is_outbound, participant_dates
+    """``dates(participant)``: the first and last day the report shows, as the rules see
+    them (for an outbound programme a missing one is the cohort's)."""
+    from kenshu.participants import participant_dates
 
-    programme = report.validation.programme
-    if not is_outbound(programme):
-        return lambda p: (p.arrival_date, p.departure_date)
+    programme, data = report.validation.programme, report.data
 
     def dates(p: Any) -> tuple[Any, Any]:
-        effective = participant_dates(programme, report.data, p)
+        effective = participant_dates(programme, data, p)
         return effective.start, effective.end
 
     return dates

@@ -9,8 +9,6 @@ column's date is ``{"$date": "..."}`` so that it comes back as a date.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from json.encoder import encode_basestring as _encode_text  # the C version, when built
@@ -20,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from kenshu.catalogue import RECORDS, SHEETS_BY_ID
 from kenshu.dataset import TABLE_SHEETS, CohortData, RawSheet
+from kenshu.jsonstream import JsonStream, JsonSurrogateError
 from kenshu.model import Finding
 from kenshu.workbook.convert import convert, converter_for
 from kenshu.workbook.load import _record_plan, record_factory
@@ -606,114 +605,17 @@ def _spill_shape(cls: type) -> tuple[type, Any, Any] | bool:
 _SPILL_BLOCK = 256  # records written (and read back) together
 
 
-class JsonSyntaxError(ValueError):
-    """Not JSON: ``msg`` says what, ``lineno`` and ``colno`` where (as json's own error)."""
-
-    def __init__(self, msg: str, lineno: int, colno: int) -> None:
-        super().__init__(f"{msg}: line {lineno} column {colno}")
-        self.msg, self.lineno, self.colno = msg, lineno, colno
-
-
-class JsonSurrogateError(ValueError):
-    """Text holding a lone UTF-16 surrogate (a ``\\ud800`` escape without its pair)."""
-
-
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_READ_CHARS = 1 << 20  # characters read from the file at a time
-
-
-class _JsonStream:
-    """A JSON text read from a file piece by piece: the standard library's C decoder
-    decodes each value (a whole record), and only the outer object and the lists of
-    records are walked here, so that only one record's text is held at a time."""
-
-    def __init__(self, handle: Any) -> None:
-        self.handle = handle
-        self.buffer = ""
-        self.pos = 0
-        self.eof = False
-        self.lines = 1  # line of the buffer's start
-        self.column = 0  # characters between the last newline dropped and the buffer's start
-        self.decoder = json.JSONDecoder()
-        self.surrogate = False
-
-    def _more(self, at_least: int = 0) -> bool:
-        """Read more text (dropping what was consumed); False at the end of the file."""
-        if self.eof:
-            return False
-        dropped = self.buffer[: self.pos]
-        newlines = dropped.count("\n")
-        if newlines:
-            self.lines += newlines
-            self.column = len(dropped) - dropped.rfind("\n") - 1
-        else:
-            self.column += len(dropped)
-        piece = self.handle.read(max(at_least, _READ_CHARS))
-        self.buffer = self.buffer[self.pos :] + piece
-        self.pos = 0
-        if not piece:
-            self.eof = True
-        return bool(piece)
-
-    def syntax_error(self, msg: str, pos: int | None = None) -> JsonSyntaxError:
-        pos = self.pos if pos is None else pos
-        newlines = self.buffer.count("\n", 0, pos)
-        # (within the buffer: from the newline before; else from the dropped text's)
-        column = pos - self.buffer.rfind("\n", 0, pos) if newlines else self.column + pos + 1
-        return JsonSyntaxError(msg, self.lines + newlines, column)
-
-    def peek(self) -> str:
-        """The next character that is not white space ('' at the end)."""
-        while True:
-            self.pos = _WHITESPACE.match(self.buffer, self.pos).end()  # type: ignore[union-attr]
-            if self.pos < len(self.buffer):
-                return self.buffer[self.pos]
-            if not self._more():
-                return ""
-
-    def value(self) -> Any:
-        """The next whole value."""
-        self.peek()
-        while True:
-            try:
-                value, end = self.decoder.raw_decode(self.buffer, self.pos)
-            except json.JSONDecodeError as exc:
-                if self.eof:
-                    raise self.syntax_error(exc.msg, exc.pos) from None
-                self._more(len(self.buffer))  # maybe only cut short: read more, try again
-                continue
-            # a number or a word at the very end of the buffer may go on beyond it
-            if end == len(self.buffer) and not self.eof:
-                self._more(len(self.buffer))
-                continue
-            if _SURROGATE_ESCAPE.search(self.buffer, self.pos, end):
-                try:  # a \ud800 escape without its pair decodes to a lone surrogate
-                    json.dumps(value, ensure_ascii=False).encode("utf-8")
-                except UnicodeEncodeError:
-                    self.surrogate = True
-            self.pos = end
-            return value
-
-    def expect(self, allowed: str, what: str) -> str:
-        char = self.peek()
-        if not char or char not in allowed:
-            raise self.syntax_error(f"Expecting {what}")
-        self.pos += 1
-        return char
-
-
 def read_cohort_json(handle: Any, registry: Any, path: str | None = None, *, spill: bool = False):
     """:func:`cohort_from_json` of the JSON text ``handle`` reads, a record at a time:
     memory holds the records, never the whole text or all its values at once. With
     ``spill``, not even the records: each sheet's are :class:`SpilledRecords`, for a
     caller that only goes through them in order (writing them as a workbook).
 
-    Raises :class:`JsonSyntaxError` for text that is not JSON (with where), then
+    Raises :class:`kenshu.jsonstream.JsonSyntaxError` for text that is not JSON (with where), then
     :class:`JsonSurrogateError`, then :class:`JsonInputError` for JSON that is not a
     cohort, in that order, as reading the whole text first would.
     """
-    stream = _JsonStream(handle)
+    stream = JsonStream(handle)
     problem: Exception | None = None  # not a cohort: said once the text is known to be JSON
     if stream.peek() != "{":
         value = stream.value()

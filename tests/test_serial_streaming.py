@@ -14,16 +14,11 @@ import attrs
 import openpyxl
 import pytest
 from helpers import make_cohort, participant, run_cli, run_kenshu
-from kenshu import serial
+from kenshu import jsonstream, serial
 from kenshu.io import load_cohort
+from kenshu.jsonstream import JsonSurrogateError, JsonSyntaxError
 from kenshu.plugins import PluginRegistry
-from kenshu.serial import (
-    JsonInputError,
-    JsonSurrogateError,
-    JsonSyntaxError,
-    cohort_from_json,
-    read_cohort_json,
-)
+from kenshu.serial import JsonInputError, cohort_from_json, read_cohort_json
 from kenshu.workbook.export import write_cohort_workbook
 
 
@@ -75,7 +70,7 @@ def whole(text: str, registry: PluginRegistry) -> tuple[Any, list[Any], Any]:
 @pytest.fixture(params=[1 << 20, 7, 1], ids=["large-pieces", "pieces-of-7", "pieces-of-1"])
 def pieces(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
     """Read the text in pieces of this many characters (values cut across pieces)."""
-    monkeypatch.setattr(serial, "_READ_CHARS", request.param)
+    monkeypatch.setattr(jsonstream, "_READ_CHARS", request.param)
     return request.param
 
 
