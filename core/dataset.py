@@ -105,6 +105,12 @@ class CohortData:
         """The records of a table sheet by its id (``"participants"``...)."""
         return getattr(self, sheet)
 
+    def records_changed(self) -> None:
+        """Say that participants or hosts were added, removed or replaced after a look-up,
+        so that :meth:`host` and :meth:`participant` see the records as they are now."""
+        self._hosts_by_id = None
+        self._participants_by_id = None
+
     def host(self, host_id: str | None) -> HostBody | None:
         """The host with this id, or None."""
         if host_id is None:
@@ -112,6 +118,10 @@ class CohortData:
         if self._hosts_by_id is None:
             self._hosts_by_id = {h.host_id: h for h in self.hosts}
         return self._hosts_by_id.get(host_id)
+
+    def taking_part(self) -> list[Participant]:
+        """The participants still in the programme (not withdrawn or rejected), in order."""
+        return [p for p in self.participants if p.taking_part]
 
     def participant(self, participant_id: str | None) -> Participant | None:
         """The participant with this id, or None."""

@@ -32,6 +32,8 @@ COHORT_STATUSES = (
     "postponed",
     "cancelled",
 )
+#: Cohort statuses of a cohort that does not take place (yet): no schedule, no costs.
+NOT_HELD = ("postponed", "cancelled")
 GENDERS = ("F", "M", "X")
 ORGANISATION_TYPES = (
     "local_government",
@@ -64,6 +66,8 @@ PARTICIPANT_STATUSES = (
     "withdrawn",
     "rejected",
 )
+#: Participant statuses of someone no longer taking part: rules and reports leave them out.
+NOT_TAKING_PART = ("withdrawn", "rejected")
 HOST_KINDS = (
     "prefecture",
     "designated_city",
@@ -190,6 +194,11 @@ class Cohort(Record):
     #: outbound programmes: the country the participants go to (ISO 3166-1 alpha-2)
     destination_country: str | None = _text()
 
+    @property
+    def held(self) -> bool:
+        """Does the cohort take place (it is not postponed or cancelled)?"""
+        return self.status not in NOT_HELD
+
 
 @frozen
 class Participant(Record):
@@ -220,6 +229,11 @@ class Participant(Record):
     status: str | None = _enum(PARTICIPANT_STATUSES)
     health_notes: str | None = _text()
     notes: str | None = _text()
+
+    @property
+    def taking_part(self) -> bool:
+        """Is the participant still in the programme (not withdrawn or rejected)?"""
+        return self.status not in NOT_TAKING_PART
 
 
 @frozen

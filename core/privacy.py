@@ -172,8 +172,7 @@ def redact(data: CohortData, schema: Schema) -> tuple[CohortData, Redactions]:
     # positions (for findings raised on the copy) and look-up caches follow the new records
     out._rows = {mapping.get(key, key): where for key, where in data._rows.items()}
     out._cohort_rows = dict(data._cohort_rows)
-    out._hosts_by_id = None
-    out._participants_by_id = None
+    out.records_changed()
     out.unknown_columns = {}
     out.preambles = {}
     out.unknown_sheets = []

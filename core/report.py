@@ -122,11 +122,6 @@ def event_totals(activities: list[Any]) -> dict[str, Any]:
     }
 
 
-#: Cohort statuses of a cohort that does not take place (yet): its report plans no schedule
-#: and charges no costs (the schedule and cost hooks are not called).
-NOT_HELD = ("postponed", "cancelled")
-
-
 def build_report(
     validation: Validation, registry: PluginRegistry, *, lang: str = "en", date_style: str = "iso"
 ) -> Report:
@@ -148,7 +143,7 @@ def build_report(
         return report
     kwargs = {"data": data, "settings": settings}
     # a postponed or cancelled cohort does not take place (yet): no schedule and no costs
-    held = data.cohort.status not in NOT_HELD
+    held = data.cohort.held
     phases, more = registry.call("kenshu_plan_schedule", programme, **kwargs) if held else ([], [])
     findings += more
     report.phases = phases or [

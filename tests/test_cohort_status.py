@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 from kenshu import ChargedCost, PlannedPhase, Programme, hookimpl
-from kenshu.report import NOT_HELD, report_json
+from kenshu.model import NOT_HELD
+from kenshu.report import report_json
 from kenshu.testing import isolated_registry, make_cohort, report_cohort
 
 CODE = "test-status"

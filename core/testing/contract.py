@@ -311,9 +311,8 @@ def _variants(data: Any, schema: Any) -> list[Any]:
                 )
             )
     odd.participants = odd_people
-    for variant in (sparse, odd):  # look-up caches must follow the new records
-        variant._participants_by_id = None
-        variant._hosts_by_id = None
+    for variant in (sparse, odd):  # look-ups must follow the new records
+        variant.records_changed()
     return [data, sparse, odd]
 
 

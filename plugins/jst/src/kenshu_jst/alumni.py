@@ -26,7 +26,7 @@ from kenshu import CohortData, Settings
 
 from kenshu_jst import followup
 from kenshu_jst.names import normalise, person_name
-from kenshu_jst.rules import INACTIVE, is_held
+from kenshu_jst.rules import is_held
 
 ALUMNI_SHEET, TOURS_SHEET, EVENTS_SHEET = "Alumni", "Tours", "Events"
 ALUMNI_HEADER = (
@@ -189,7 +189,7 @@ def build_register(sources: Sequence[tuple[str, CohortData, Settings]]) -> Regis
     order = {t.cohort_id: i for i, t in enumerate(register.tours)}
 
     people = [(tour, p) for tour, data, _ in held for p in data.participants]
-    people = [(tour, p) for tour, p in people if p.status not in INACTIVE]
+    people = [(tour, p) for tour, p in people if p.taking_part]
     sets = _Sets(len(people))
     first_by_key: dict[tuple[str, ...], int] = {}
     for index, (_, p) in enumerate(people):
@@ -291,11 +291,6 @@ def _merge_notes(alumni: list[Alumnus]) -> list[str]:
 
 def write_register(path: str | Path, register: Register) -> None:
     """Write the register workbook atomically."""
-    import openpyxl
-    from kenshu.atomic import atomic_path
-    from kenshu.workbook.export import safe_row
-
-    book = openpyxl.Workbook(write_only=True)
     sheets = (
         (
             ALUMNI_SHEET,
@@ -330,6 +325,18 @@ def write_register(path: str | Path, register: Register) -> None:
             ],
         ),
     )
+    write_sheets(path, sheets)
+
+
+def write_sheets(
+    path: str | Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]
+) -> None:
+    """Write ``(title, header, rows)`` sheets, each with a frozen header row, atomically."""
+    import openpyxl
+    from kenshu.atomic import atomic_path
+    from kenshu.workbook.export import safe_row
+
+    book = openpyxl.Workbook(write_only=True)
     for title, header, rows in sheets:
         ws = book.create_sheet(title)
         ws.freeze_panes = "A2"
@@ -376,17 +383,8 @@ def read_register(path: str | Path) -> Register:
                 cohort_id=_text(row["cohort_id"]),
                 title=_text(row["title"]),
                 theme=_text(row["theme"]),
-                start_date=_date(
-                    path,
-                    TOURS_SHEET,
-                    row_number,
-                    "start_date",
-                    row["start_date"],
-                    columns[TOURS_SHEET],
-                ),
-                end_date=_date(
-                    path, TOURS_SHEET, row_number, "end_date", row["end_date"], columns[TOURS_SHEET]
-                ),
+                start_date=_date(path, TOURS_SHEET, row_number, "start_date", row, columns),
+                end_date=_date(path, TOURS_SHEET, row_number, "end_date", row, columns),
                 host_city=_text(row["host_city"]),
                 status=_text(row["status"]),
                 file=_text(row["file"]),
@@ -406,23 +404,12 @@ def read_register(path: str | Path) -> Register:
             Event(
                 event_id=_text(row["event_id"]),
                 kind=_text(row["kind"]),
-                date=_date(
-                    path, EVENTS_SHEET, row_number, "date", row["date"], columns[EVENTS_SHEET]
-                ),
+                date=_date(path, EVENTS_SHEET, row_number, "date", row, columns),
                 location=_text(row["location"]),
                 cohort_id=_text(row["cohort_id"]),
                 planned=str(row["planned"] or "").strip().casefold() in ("yes", "true", "1"),
-                due_from=_date(
-                    path,
-                    EVENTS_SHEET,
-                    row_number,
-                    "due_from",
-                    row["due_from"],
-                    columns[EVENTS_SHEET],
-                ),
-                due_to=_date(
-                    path, EVENTS_SHEET, row_number, "due_to", row["due_to"], columns[EVENTS_SHEET]
-                ),
+                due_from=_date(path, EVENTS_SHEET, row_number, "due_from", row, columns),
+                due_to=_date(path, EVENTS_SHEET, row_number, "due_to", row, columns),
             )
         )
     return register
@@ -473,8 +460,16 @@ def _list(value: Any) -> list[str]:
 
 
 def _date(
-    path, sheet: str, row: int, name: str, value: Any, columns: dict[str, int]
+    path,
+    sheet: str,
+    row: int,
+    name: str,
+    values: dict[str, Any],
+    columns: dict[str, dict[str, int]],
 ) -> dt.date | None:
+    """The date in column ``name`` of a register row (``values``); ``columns`` are the
+    0-based columns of each sheet's fields, for the message."""
+    value = values[name]
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -486,7 +481,7 @@ def _date(
     except ValueError:
         from kenshu.workbook.cells import column_letter
 
-        column = column_letter(columns[name] + 1)
+        column = column_letter(columns[sheet][name] + 1)
         raise RegisterError(
             f"{path}: {sheet}!{column}{row}: {name} {value!r} is not a date (YYYY-MM-DD)"
         ) from None

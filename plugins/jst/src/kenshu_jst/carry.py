@@ -100,7 +100,7 @@ def carry_over(old: CohortData, settings: Settings, new: CohortData) -> CarryRes
         result.carried.append(Carried(p.participant_id, new_id, display(p)))
     if not columns:
         del new.unknown_columns["participants"]
-    new._participants_by_id = None  # the look-up cache must see the added records
+    new.records_changed()  # look-ups must see the added records
     return result
 
 

@@ -224,6 +224,7 @@ def invite_command(register_file: str, event_id: str, output: str | None) -> Non
         invitation_rows,
         invitations,
         read_register,
+        write_sheets,
     )
 
     state = _state()
@@ -255,7 +256,7 @@ def invite_command(register_file: str, event_id: str, output: str | None) -> Non
 
         write_csv(output, [INVITE_HEADER, *rows], sheet="Invitations")
     elif output:
-        _write_invitations(output, rows)
+        write_sheets(output, [("Invitations", INVITE_HEADER, rows)])
     click.echo(head)
     if output:
         click.echo(f"wrote {output}")
@@ -266,20 +267,3 @@ def invite_command(register_file: str, event_id: str, output: str | None) -> Non
             where = ", ".join(part for part in (organisation, country) if part)
             click.echo(f"  {alumnus_id} {name}" + (f" ({where})" if where else "") + f": {reason}")
     _finish(state, EXIT_OK)
-
-
-def _write_invitations(path: str, rows: list[tuple[Any, ...]]) -> None:
-    import openpyxl
-    from kenshu.atomic import atomic_path
-    from kenshu.workbook.export import safe_row
-
-    from kenshu_jst.alumni import INVITE_HEADER
-
-    book = openpyxl.Workbook(write_only=True)
-    ws = book.create_sheet("Invitations")
-    ws.freeze_panes = "A2"
-    ws.append(list(INVITE_HEADER))
-    for row in rows:
-        ws.append(safe_row(ws, row))
-    with atomic_path(path) as temporary:
-        book.save(temporary)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from kenshu import CohortData, Finding, PlannedFollowUp, Settings, add_months
 
-from kenshu_jst.rules import active, is_held
+from kenshu_jst.rules import is_held
 
 FEEDBACK = "feedback_session"
 
@@ -35,7 +35,7 @@ def follow_ups(data: CohortData, settings: Settings) -> Iterator[PlannedFollowUp
     if not is_held(data):
         return
     due = window(data, settings)
-    invited = tuple(p.participant_id for p in active(data))
+    invited = tuple(p.participant_id for p in data.taking_part())
     given_feedback = False
     for f in data.follow_ups:
         feedback = f.kind == FEEDBACK

@@ -89,7 +89,7 @@ def kenshu_report_summary(data: CohortData, report, settings: Settings) -> list[
     ja = getattr(report, "lang", "en") == "ja"
     cohort = data.cohort
     city = cohort.extra.get("host_city")
-    taking = rules.active(data)
+    taking = data.taking_part()
     by_country: dict[str, int] = {}
     for p in taking:
         country = p.home_country or p.nationality or "?"
@@ -129,8 +129,10 @@ def kenshu_report_summary(data: CohortData, report, settings: Settings) -> list[
             for p in sorted(report.phases, key=lambda p: (p.start_date, p.end_date))
         ]
         lines.append(("日程: " if ja else "Schedule: ") + "; ".join(parts) + ("。" if ja else "."))
-    payers = {costs.PARTICIPANT: ("参加者(または所属団体)", "the participants or their employers")}
-    payers[costs.CLAIR] = ("CLAIR", "CLAIR")
+    payers = {
+        costs.PARTICIPANT: ("参加者(または所属団体)", "the participants or their employers"),
+        costs.CLAIR: ("CLAIR", "CLAIR"),
+    }
     for t in report.totals():
         if t["payer"] not in payers:
             continue

@@ -8,21 +8,10 @@ from collections.abc import Iterator
 
 from kenshu import CohortData, Finding, Participant, Settings, inclusive_days
 
-#: Participant statuses no longer in the running: their eligibility is not checked and they
-#: do not count towards the tour's size.
-INACTIVE = ("withdrawn", "rejected")
-#: Cohort statuses of a tour that does not take place (yet).
-NOT_HELD = ("postponed", "cancelled")
-
-
-def active(data: CohortData) -> list[Participant]:
-    """The participants still in the tour (not withdrawn or rejected)."""
-    return [p for p in data.participants if p.status not in INACTIVE]
-
 
 def is_held(data: CohortData) -> bool:
     """Does the tour take place as planned (it is not postponed or cancelled)?"""
-    return data.cohort is not None and data.cohort.status not in NOT_HELD
+    return data.cohort is not None and data.cohort.held
 
 
 def deadline(data: CohortData, settings: Settings) -> tuple[dt.date | None, bool]:
@@ -49,7 +38,7 @@ def deadline(data: CohortData, settings: Settings) -> tuple[dt.date | None, bool
 def check_participant(
     data: CohortData, participant: Participant, settings: Settings
 ) -> Iterator[Finding]:
-    if participant.status in INACTIVE:
+    if not participant.taking_part:  # eligibility of those still in the running only
         return
     yield from _country(data, participant, settings)
     yield from _position(data, participant, settings)
@@ -163,7 +152,7 @@ def check_cohort(data: CohortData, settings: Settings) -> Iterator[Finding]:
             record=cohort,
             field="host_city",
         )
-    taking = active(data)
+    taking = data.taking_part()
     limit = settings["max_participants"]
     if len(taking) > limit:
         yield data.warning(

@@ -10,13 +10,6 @@ from kenshu import CohortData, Finding, Participant, Settings
 
 from kenshu_leaders_vietnam import provinces
 
-INACTIVE = ("withdrawn", "rejected")
-
-
-def active(data: CohortData) -> list[Participant]:
-    """The participants who take part (not withdrawn or rejected)."""
-    return [p for p in data.participants if p.status not in INACTIVE]
-
 
 def region_of(data: CohortData, p: Participant, settings: Settings) -> provinces.Match | None:
     """What the participant's home_region names on the cohort's first day (None: not known)."""

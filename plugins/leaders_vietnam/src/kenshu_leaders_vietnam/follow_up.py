@@ -26,7 +26,6 @@ from kenshu import (
 )
 
 from kenshu_leaders_vietnam import editions
-from kenshu_leaders_vietnam.eligibility import active
 
 KIND = "follow_up_seminar"
 
@@ -77,6 +76,11 @@ def _end_of(cohort_id: str, cohort, configured: dict[str, dt.date]) -> dt.date |
         return configured[cohort_id]
     edition = editions.edition_of(cohort_id)
     return editions.EDITIONS[edition][1] if edition else None
+
+
+def seminar_id(data: CohortData, f: FollowUp | None) -> str:
+    """The given seminar's id, or the id of the one to plan for this cohort."""
+    return f.follow_up_id if f else f"{data.cohort.cohort_id}-follow-up-seminar"
 
 
 def attendance_of(data: CohortData, follow_up_id: str) -> dict[str, Attendance]:
@@ -140,7 +144,7 @@ def _attendance(data: CohortData, f: FollowUp) -> Iterator[Finding]:
     rows = attendance_of(data, f.follow_up_id)
     if not rows:
         return  # attendance not recorded yet: nothing to check
-    for p in active(data):
+    for p in data.taking_part():
         row = rows.get(p.participant_id)
         if row is None or row.report_submitted is not True:
             yield data.warning(
@@ -169,14 +173,13 @@ def _attendance(data: CohortData, f: FollowUp) -> Iterator[Finding]:
 
 def planned(data: CohortData, settings: Settings) -> list[PlannedFollowUp]:
     """The report's follow-ups: each given seminar with its window, or the one to plan."""
-    cohort = data.cohort
-    ids = tuple(p.participant_id for p in active(data))
+    ids = tuple(p.participant_id for p in data.taking_part())
     out = []
     for seminar in seminars(data, settings):
         f = seminar.follow_up
         out.append(
             PlannedFollowUp(
-                follow_up_id=f.follow_up_id if f else f"{cohort.cohort_id}-follow-up-seminar",
+                follow_up_id=seminar_id(data, f),
                 kind=KIND,
                 date=f.date if f else None,
                 due_from=seminar.due_from,
@@ -192,11 +195,12 @@ def planned(data: CohortData, settings: Settings) -> list[PlannedFollowUp]:
 def sheet(data: CohortData, settings: Settings, lang: str = "en") -> ReportSheet:
     """Who is due at each seminar, who reported beforehand, who attended, and why not."""
     rows = []
+    taking = data.taking_part()
     for seminar in seminars(data, settings):
         f = seminar.follow_up
-        fid = f.follow_up_id if f else f"{data.cohort.cohort_id}-follow-up-seminar"
+        fid = seminar_id(data, f)
         records = attendance_of(data, fid)
-        for p in active(data):
+        for p in taking:
             row = records.get(p.participant_id)
             rows.append(
                 (
@@ -241,9 +245,11 @@ def summary(data: CohortData, settings: Settings, lang: str = "en") -> list[str]
     """A sentence per seminar: when, where, its window, how many due, reported, attended."""
     lines = []
     low, high = settings["seminar_from_months"], settings["seminar_to_months"]
+    taking = data.taking_part()
+    ids = {p.participant_id for p in taking}
+    due = len(taking)
     for seminar in seminars(data, settings):
         f = seminar.follow_up
-        due = len(active(data))
         window = f"{seminar.due_from} to {seminar.due_to}" if seminar.due_from else "not known"
         window_ja = f"{seminar.due_from}〜{seminar.due_to}" if seminar.due_from else "不明"
         if f is None:
@@ -257,7 +263,6 @@ def summary(data: CohortData, settings: Settings, lang: str = "en") -> list[str]
             )
             continue
         rows = attendance_of(data, f.follow_up_id)
-        ids = {p.participant_id for p in active(data)}
         reported = sum(1 for pid, r in rows.items() if pid in ids and r.report_submitted)
         attended = sum(1 for pid, r in rows.items() if pid in ids and r.attended)
         served = ", ".join(seminar.served)

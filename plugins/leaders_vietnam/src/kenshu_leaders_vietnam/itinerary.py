@@ -12,8 +12,6 @@ from collections.abc import Iterator
 
 from kenshu import CohortData, Finding, PlannedPhase, Settings, planned_from_given
 
-from kenshu_leaders_vietnam.eligibility import active
-
 ONE_DAY = dt.timedelta(days=1)
 OPENING, LECTURES, SITE_VISITS = "opening", "lectures", "site_visits"
 FINAL_REPORT, CLOSING = "final_report_session", "closing_ceremony"
@@ -163,7 +161,7 @@ def _reports(data: CohortData, settings: Settings) -> Iterator[Finding]:
     rows = [row for row in data.attendance if row.activity_id in sessions]
     presented = {row.participant_id for row in rows if row.attended is not False}
     absent = {row.participant_id: row for row in rows if row.attended is False}
-    for p in active(data):
+    for p in data.taking_part():
         if p.participant_id not in presented:
             row = absent.get(p.participant_id)
             yield data.warning(

@@ -7,14 +7,14 @@ from collections import Counter, defaultdict
 from kenshu import CohortData, ReportSheet, Settings
 
 from kenshu_leaders_vietnam import provinces
-from kenshu_leaders_vietnam.eligibility import active, region_of
+from kenshu_leaders_vietnam.eligibility import region_of
 
 
 def units_of(data: CohortData, settings: Settings) -> tuple[dict, list[str]]:
     """Participants by the unit they count for ({Unit: [ids]}), and those with none."""
     by_unit: dict[provinces.Unit, list[str]] = defaultdict(list)
     unplaced = []
-    for p in active(data):
+    for p in data.taking_part():
         match = region_of(data, p, settings)
         if match is not None and match.status in ("ok", "superseded") and match.unit:
             by_unit[match.unit].append(p.participant_id)
@@ -31,7 +31,7 @@ def sentence(data: CohortData, settings: Settings, lang: str = "en") -> str:
     """'16 participants from 11 provinces and 3 central cities', in English or Japanese."""
     by_unit, unplaced = units_of(data, settings)
     kinds = Counter(unit.kind for unit in by_unit)
-    total = len(active(data))
+    total = len(data.taking_part())
     prov, city = kinds[provinces.PROVINCE], kinds[provinces.CENTRAL_CITY]
     if lang == "ja":
         text = f"参加者{total}人({prov}省・{city}中央直轄市から)"

@@ -65,7 +65,7 @@ def group(
     """The JIAM classes, and warnings for trainees without a score and for classes out of
     bounds (``findings_only``: only the warnings, as validation needs, without ranking)."""
     low, high = settings["class_min_size"], settings["class_max_size"]
-    active = [p for p in data.participants if p.status not in ("withdrawn", "rejected")]
+    active = data.taking_part()
     scored = 0  # the trainees with a score, who are placed in classes
     for p in active:
         if p.extra.get("placement_test_score") is None:

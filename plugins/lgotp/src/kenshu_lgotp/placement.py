@@ -20,11 +20,7 @@ def check(data: CohortData, settings: Settings) -> Iterator[Finding]:
                 record=host,
                 field="kind",
             )
-    placed = Counter(
-        p.host_id
-        for p in data.participants
-        if p.host_id and p.status not in ("withdrawn", "rejected")
-    )
+    placed = Counter(p.host_id for p in data.participants if p.host_id and p.taking_part)
     # the hosts placed over capacity, worked out once per host rather than per participant
     over: dict[str, HostBody] = {}
     for host_id in {p.host_id for p in data.participants if p.host_id is not None}:
@@ -57,7 +53,7 @@ def wishes_sheet(data: CohortData) -> ReportSheet:
     """Which placements honour a host's wish (nomination, country, field)."""
     rows = []
     for p in data.participants:
-        if p.status in ("withdrawn", "rejected"):
+        if not p.taking_part:
             continue
         host = data.host(p.host_id)
         if host is None:

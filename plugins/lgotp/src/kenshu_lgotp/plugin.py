@@ -107,7 +107,7 @@ def kenshu_cost_lines(data: CohortData, settings: Settings):
 
 @hookimpl
 def kenshu_report_summary(data: CohortData, report) -> list[str]:
-    trainees = [p for p in data.participants if p.status not in ("withdrawn", "rejected")]
+    trainees = data.taking_part()
     countries = sorted({p.nationality for p in trainees if p.nationality})
     hosts = {p.host_id for p in trainees if data.host(p.host_id) is not None}
     if getattr(report, "lang", "en") == "ja":
