@@ -290,3 +290,19 @@ def test_control_characters_are_escaped_in_the_file(tmp_path: Path) -> None:
         xml = b"".join(archive.read(n) for n in archive.namelist() if "worksheets/sheet" in n)
     assert b"bell_x0007_ and _x005F_x0041_" in xml
     assert b"\x07" not in xml
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "_x005F\x00",  # found by hypothesis: the NUL's escape completed a literal _x005F
+        "_x0041_x0042_",  # two literal runs sharing an underscore
+        "\x00_x0041_",
+        "_x0041\x07",
+    ],
+)
+def test_literal_escapes_next_to_escaped_characters_survive(tmp_path: Path, title: str) -> None:
+    payload = {"programme": "lgotp", "cohort": {"programme": "lgotp", "cohort_id": "c1"}}
+    payload["cohort"]["title"] = title
+    _, second, _, _ = round_trip(payload, tmp_path)
+    assert second["cohort"]["title"] == title

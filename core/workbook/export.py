@@ -68,11 +68,13 @@ def write_cohort_workbook(
 
 
 #: Characters an xlsx cell cannot carry as they are (XML 1.0 forbids most C0 controls,
-#: U+FFFE, U+FFFF and lone surrogates; a CR would come back as LF), and literal text that
-#: readers would take for an escape.
-_NEEDS_ESCAPE = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_"
-)
+#: U+FFFE, U+FFFF and lone surrogates; a CR would come back as LF).
+_UNCARRIED = r"[\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff\ufffe\uffff]"
+#: Those, and the underscore of literal text that readers would take for an escape once
+#: written: ``_xHHHH`` followed by ``_`` or by a character whose own escape starts with one
+#: (``_x005F`` + U+0000 must not become ``_x005F_x0000_``). Looking ahead rather than
+#: consuming, so that ``_x0041_x0042_`` protects both runs.
+_NEEDS_ESCAPE = re.compile(rf"{_UNCARRIED}|_(?=x[0-9A-Fa-f]{{4}}(?:_|{_UNCARRIED}))")
 _BAD_TITLE = re.compile(r"[\\*?:/\[\]\x00-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -82,9 +84,7 @@ def escape_text(text: str) -> str:
     writes them; Excel, LibreOffice and python-calamine decode both, so nothing is lost."""
     if not _NEEDS_ESCAPE.search(text):
         return text
-    return _NEEDS_ESCAPE.sub(
-        lambda m: f"_x{ord(m[0]):04X}_" if len(m[0]) == 1 else "_x005F" + m[0], text
-    )
+    return _NEEDS_ESCAPE.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
 
 
 def sheet_title(name: str) -> str:
