@@ -28,6 +28,8 @@ _PUBLIC = {
     "FollowUp": "kenshu.model",
     "Group": "kenshu.model",
     "HostBody": "kenshu.model",
+    "NOT_HELD": "kenshu.model",
+    "NOT_TAKING_PART": "kenshu.model",
     "Participant": "kenshu.model",
     "Phase": "kenshu.model",
     "PlannedFollowUp": "kenshu.model",
@@ -53,6 +55,8 @@ if TYPE_CHECKING:
     from kenshu.dates import add_months, months_between_inclusive
     from kenshu.fields import Field
     from kenshu.model import (
+        NOT_HELD,
+        NOT_TAKING_PART,
         Activity,
         Attendance,
         ChargedCost,

@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from attrs import define, field, frozen
-from kenshu import Programme, age_on_reference, participant_dates
+from kenshu import NOT_TAKING_PART, Programme
 
+from kenshu_hokkaido import missions
 from kenshu_hokkaido import programmes as P
+from kenshu_hokkaido.events import cohort_fiscal_year
 from kenshu_hokkaido.fiscal import describe, describe_ja, fiscal_year, fiscal_year_bounds
-from kenshu_hokkaido.residency import prefecture_of
 from kenshu_hokkaido.settings import FISCAL_YEAR_START
 
 
@@ -34,9 +35,6 @@ class Loaded:
 
     path: str
     validation: Any = None
-
-
-LANGUAGES = ("en", "ja")
 
 
 @frozen
@@ -339,15 +337,7 @@ WORKBOOK = Said("workbook", "ワークブック")
 
 
 def _year_of(loaded: Loaded) -> int | None:
-    cohort = loaded.validation.data.cohort
-    if cohort is None or cohort.start_date is None:
-        return None
-    return fiscal_year(cohort.start_date, _year_start(loaded))
-
-
-def _year_start(loaded: Loaded) -> tuple[int, int]:
-    settings = loaded.validation.settings
-    return settings.get("fiscal_year_start", FISCAL_YEAR_START.default)
+    return cohort_fiscal_year(loaded.validation.data, loaded.validation.settings)
 
 
 def build_annual(
@@ -494,8 +484,9 @@ def _differences(
 
 
 def _events(annual: Annual, name: str, code: str, data: Any) -> None:
+    first, last = annual.first_day, annual.last_day
     for a in data.activities:
-        if a.date is None or not annual.first_day <= a.date <= annual.last_day:
+        if a.date is None or not first <= a.date <= last:
             if a.date is None:
                 why = Said("no date", "日付がありません")
             else:
@@ -524,7 +515,11 @@ def _events(annual: Annual, name: str, code: str, data: Any) -> None:
 
 def _mission(annual: Annual, programme: Programme, data: Any) -> None:
     cohort = data.cohort
-    people = [p for p in data.participants if p.status not in ("withdrawn", "rejected")]
+    rows = (
+        dict(zip(missions.MEMBER_HEADER, row, strict=True))
+        for row in missions.members(programme, data)  # the cohort report's member rows
+    )
+    people = [m for m in rows if m["status"] not in NOT_TAKING_PART]
     annual.missions.append(
         (
             programme.code,
@@ -536,33 +531,22 @@ def _mission(annual: Annual, programme: Programme, data: Any) -> None:
             len(people),
         )
     )
-    for p in people:
-        dates = participant_dates(programme, data, p)
+    for m in people:
         annual.members.append(
-            (
-                programme.code,
-                cohort.cohort_id,
-                p.participant_id,
-                " ".join(x for x in (p.family_name, p.given_name) if x) or p.name_kanji,
-                prefecture_of(p.home_region) or p.home_region,
-                age_on_reference(programme, data, p),
-                cohort.destination_country,
-                dates.start,
-                dates.end,
-            )
+            (programme.code, cohort.cohort_id, *(m[column] for column in MEMBER_HEADER[2:]))
         )
 
 
 def _trainees(annual: Annual, data: Any) -> None:
     for p in data.participants:
-        if p.status in ("withdrawn", "rejected"):
+        if not p.taking_part:
             continue
         host = data.host(p.host_id)
         annual.trainees.append(
             (
                 data.cohort.cohort_id,
                 p.participant_id,
-                " ".join(x for x in (p.family_name, p.given_name) if x),
+                P.latin_name(p),
                 p.nationality,
                 p.host_id,
                 host.name if host else None,

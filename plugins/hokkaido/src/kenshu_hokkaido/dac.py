@@ -63,15 +63,6 @@ LEFT: dict[str, dt.date] = {
 # Montserrat: the DAC was to decide in October 2025 (effective 2026 if so); not known here,
 # so it stays on the list.
 
-NAMES = {
-    "CL": "Chile",
-    "SC": "Seychelles",
-    "UY": "Uruguay",
-    "CK": "Cook Islands",
-    "AG": "Antigua and Barbuda",
-    "NR": "Nauru",
-}
-
 
 def covers(day: dt.date) -> bool:
     """Whether the table answers for ``day``."""

@@ -11,6 +11,7 @@ from kenshu import CohortData, Finding, ReportSheet, Settings
 
 from kenshu_hokkaido import programmes as P
 from kenshu_hokkaido.fiscal import describe, describe_ja, fiscal_year
+from kenshu_hokkaido.settings import FISCAL_YEAR_START
 
 #: The course's themes in Japanese, as staff write them.
 THEMES_JA = {
@@ -27,7 +28,9 @@ def cohort_fiscal_year(data: CohortData, settings: Settings) -> int | None:
     cohort = data.cohort
     if cohort is None or cohort.start_date is None:
         return None
-    return fiscal_year(cohort.start_date, settings["fiscal_year_start"])
+    return fiscal_year(
+        cohort.start_date, settings.get("fiscal_year_start", FISCAL_YEAR_START.default)
+    )
 
 
 def check_fiscal_year(data: CohortData, settings: Settings) -> Iterator[Finding]:

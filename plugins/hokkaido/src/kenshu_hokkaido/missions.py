@@ -16,6 +16,7 @@ from kenshu import (
     Programme,
     ReportSheet,
     Settings,
+    add_months,
     age_on_reference,
     inclusive_days,
     participant_dates,
@@ -259,7 +260,7 @@ def _report_sessions(data: CohortData, settings: Settings) -> Iterator[Finding]:
     for pid, held in sessions_by_student(data).items():
         if len(held) < least:
             p = data.participant(pid)
-            if p.status in ("withdrawn", "rejected"):
+            if not p.taking_part:
                 continue
             yield data.warning(
                 "hokkaido.report-session-missing",
@@ -275,6 +276,18 @@ def _report_sessions(data: CohortData, settings: Settings) -> Iterator[Finding]:
 # The report
 
 
+def _as_planned(ph, kind: str, title: str) -> PlannedPhase:
+    """A phase given on the Phases sheet, as planned (``title`` when it has none)."""
+    return PlannedPhase(
+        phase_id=ph.phase_id,
+        kind=kind,
+        start_date=ph.start_date,
+        end_date=ph.end_date or ph.start_date,
+        location=ph.location,
+        title=ph.title or title,
+    )
+
+
 def plan(programme: Programme, data: CohortData, settings: Settings) -> list[PlannedPhase]:
     cohort = data.cohort
     if cohort is None or cohort.start_date is None or cohort.end_date is None:
@@ -286,16 +299,7 @@ def plan(programme: Programme, data: CohortData, settings: Settings) -> list[Pla
     def given_or(kind: str, count: int, start: dt.date, end: dt.date, title: str) -> None:
         given = _phases(data, kind)
         for index, ph in enumerate(given, start=1):
-            planned.append(
-                PlannedPhase(
-                    phase_id=ph.phase_id,
-                    kind=kind,
-                    start_date=ph.start_date,
-                    end_date=ph.end_date or ph.start_date,
-                    location=ph.location,
-                    title=ph.title or f"{title} {index}" if count > 1 else ph.title or title,
-                )
-            )
+            planned.append(_as_planned(ph, kind, f"{title} {index}" if count > 1 else title))
         for index in range(len(given) + 1, count + 1):
             if start <= end:
                 planned.append(
@@ -321,7 +325,7 @@ def plan(programme: Programme, data: CohortData, settings: Settings) -> list[Pla
     )
     if programme.code == P.HIGHSCHOOL_MISSION:
         june = dt.date(departure.year, settings["interview_month"], 1)
-        june_end = _month_end(june)
+        june_end = add_months(june, 1) - ONE_DAY  # the month's last day
         given_or("interview", 1, june, min(june_end, departure - ONE_DAY), "Interview")
         interviews = _phases(data, "interview")
         after_interview = (
@@ -357,33 +361,19 @@ def plan(programme: Programme, data: CohortData, settings: Settings) -> list[Pla
             ("selection", "Selection"),
             ("pre_departure_training", "Pre-departure training"),
         ):
-            for ph in _phases(data, kind):
-                planned.append(
-                    PlannedPhase(
-                        phase_id=ph.phase_id,
-                        kind=kind,
-                        start_date=ph.start_date,
-                        end_date=ph.end_date or ph.start_date,
-                        location=ph.location,
-                        title=ph.title or title,
-                    )
-                )
+            planned.extend(_as_planned(ph, kind, title) for ph in _phases(data, kind))
         planned.append(mission)
         due = back + dt.timedelta(days=settings["report_due_days"])
         given_or("report", 1, back + ONE_DAY, due, "Report")
     return planned
 
 
-def _month_end(day: dt.date) -> dt.date:
-    following = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-    return following - ONE_DAY
-
-
 def follow_ups(data: CohortData, settings: Settings) -> list[PlannedFollowUp]:
     """The report sessions held, and one planned for each student still short of them."""
     window = report_window(data, settings)
+    by_student = sessions_by_student(data)
     attending: dict[str, list[str]] = {}
-    for pid, held in sessions_by_student(data).items():
+    for pid, held in by_student.items():
         for fid in held:
             attending.setdefault(fid, []).append(pid)
     out = [
@@ -397,9 +387,9 @@ def follow_ups(data: CohortData, settings: Settings) -> list[PlannedFollowUp]:
         for f in report_sessions(data)
     ]
     least = settings["min_report_sessions"]
-    for pid, held in sessions_by_student(data).items():
+    for pid, held in by_student.items():
         p = data.participant(pid)
-        if len(held) < least and p.status not in ("withdrawn", "rejected") and window:
+        if len(held) < least and p.taking_part and window:
             out.append(
                 PlannedFollowUp(
                     follow_up_id=f"report-{pid}",
@@ -422,7 +412,7 @@ def members(programme: Programme, data: CohortData) -> list[tuple]:
         rows.append(
             (
                 p.participant_id,
-                " ".join(x for x in (p.family_name, p.given_name) if x) or p.name_kanji,
+                P.latin_name(p) or p.name_kanji,
                 prefecture_of(p.home_region) or p.home_region,
                 p.home_organisation,
                 age_on_reference(programme, data, p),
@@ -475,7 +465,7 @@ def sheets(programme: Programme, data: CohortData, settings: Settings) -> list[R
 def summary(programme: Programme, data: CohortData, report, settings: Settings) -> list[str]:
     cohort = data.cohort
     ja = getattr(report, "lang", "en") == "ja"
-    people = [p for p in data.participants if p.status not in ("withdrawn", "rejected")]
+    people = data.taking_part()
     ages = [a for a in (age_on_reference(programme, data, p) for p in people) if a is not None]
     where = cohort.destination_country or "?"
     if ja:

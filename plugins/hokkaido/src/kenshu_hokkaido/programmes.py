@@ -29,6 +29,11 @@ CODES = (*EVENTS, *MISSIONS, TECHNICAL_TRAINEES)
 EVENT_SHEETS = ("cohort", "activities", "costs", "settings")
 
 
+def latin_name(p) -> str:
+    """The participant's family and given names, as given (empty when neither is)."""
+    return " ".join(x for x in (p.family_name, p.given_name) if x)
+
+
 def examples(code: str) -> tuple[str, ...]:
     """The example workbooks shipped for ``code`` (``examples/CODE-*.xlsx``)."""
     return tuple(str(p) for p in sorted(EXAMPLES.glob(f"{code}-fy*.xlsx")))
@@ -137,4 +142,3 @@ PROGRAMMES = (
         ),
     ),
 )
-BY_CODE = {p.code: p for p in PROGRAMMES}

@@ -23,6 +23,7 @@ from kenshu import (
 from kenshu.dates import months_end
 
 from kenshu_hokkaido import dac
+from kenshu_hokkaido import programmes as P
 
 PAYER = "hokkaido_government"
 #: What each cost item the prefecture pays is, in the explanation of each line.
@@ -229,7 +230,7 @@ def rows(data: CohortData, settings: Settings) -> list[tuple]:
         out.append(
             (
                 p.participant_id,
-                " ".join(x for x in (p.family_name, p.given_name) if x),
+                P.latin_name(p),
                 p.nationality,
                 "yes" if p.nationality in south else "no",
                 {True: "yes", False: "no", None: "not checked"}[listed],
@@ -264,9 +265,10 @@ def sheets(data: CohortData, settings: Settings) -> list[ReportSheet]:
 
 
 def summary(data: CohortData, report, settings: Settings) -> list[str]:
-    people = [p for p in data.participants if p.status not in ("withdrawn", "rejected")]
+    people = data.taking_part()
     countries = Counter(p.nationality for p in people if p.nationality)
-    south = sum(n for c, n in countries.items() if c in set(settings["south_america"]))
+    south_america = set(settings["south_america"])
+    south = sum(n for c, n in countries.items() if c in south_america)
     placed = sum(1 for p in people if data.host(p.host_id) is not None)
     listing = ", ".join(f"{c} {n}" for c, n in sorted(countries.items()))
     if getattr(report, "lang", "en") == "ja":
