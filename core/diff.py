@@ -465,40 +465,19 @@ def _at(cell: str | None) -> str:
 
 def write_diff_workbook(path: str | Path, changes: list[Change]) -> None:
     """One sheet, Changes: sheet, id, field, old, new, change, and the cells."""
-    import openpyxl
-    from kenshu.atomic import atomic_path
-    from kenshu.workbook.export import safe_row, text_cell
-    from openpyxl.styles import Font
+    from kenshu.workbook.xlsxwrite import Cell, Style, xlsx_workbook
 
-    workbook = openpyxl.Workbook(write_only=True)
-    ws = workbook.create_sheet("Changes")
-    ws.freeze_panes = "A2"
-    header = ["sheet", "id", "field", "old", "new", "change", "old cell", "new cell"]
-    cells = [text_cell(ws, h) for h in header]
-    for cell in cells:
-        cell.font = Font(bold=True)
-    ws.append(cells)
-    for width, letter in zip((14, 14, 22, 30, 30, 10, 18, 18), "ABCDEFGH", strict=True):
-        ws.column_dimensions[letter].width = width
-    for c in changes:
-        field = f"[{c.field}]" if c.unknown_column else c.field
-        ws.append(
-            safe_row(
-                ws,
-                [
-                    c.sheet_name,
-                    c.id,
-                    field,
-                    _cell_value(c.old),
-                    _cell_value(c.new),
-                    c.change,
-                    c.old_cell,
-                    c.new_cell,
-                ],
-            )
-        )
-    with atomic_path(path) as temporary:
-        workbook.save(temporary)
+    with xlsx_workbook(path) as book:
+        ws = book.sheet("Changes")
+        ws.freeze(1)
+        header = ["sheet", "id", "field", "old", "new", "change", "old cell", "new cell"]
+        ws.append([Cell(h, Style(bold=True)) for h in header])
+        for index, width in enumerate((14, 14, 22, 30, 30, 10, 18, 18)):
+            ws.column(index, width=width)
+        for c in changes:
+            field = f"[{c.field}]" if c.unknown_column else c.field
+            old, new = _cell_value(c.old), _cell_value(c.new)
+            ws.append([c.sheet_name, c.id, field, old, new, c.change, c.old_cell, c.new_cell])
 
 
 def _cell_value(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Writing the report workbook (streamed with openpyxl's write-only mode)."""
+"""Writing the report workbook (streamed by :mod:`kenshu.workbook.xlsxwrite`)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from kenshu.atomic import atomic_path
 from kenshu.report import Report
 from kenshu.wareki import format_date
-from kenshu.workbook.export import safe_row, text_cell
+from kenshu.workbook.xlsxwrite import Cell, Style, XlsxBook, XlsxSheet, xlsx_workbook
 
 _TITLES = {
     "en": {
@@ -50,18 +49,20 @@ def write_report_workbook(path: str | Path, report: Report, lang: str = "en") ->
     (``wareki``: Japanese-era text). A redacted report (``report.redactions``) gets a
     Redactions sheet that says what was removed or masked.
     """
+    with xlsx_workbook(path) as wb:
+        _write(wb, report, lang)
+
+
+def _write(wb: XlsxBook, report: Report, lang: str) -> None:
     import functools
 
-    import openpyxl
-
     titles = _TITLES.get(lang, _TITLES["en"])
-    wb = openpyxl.Workbook(write_only=True)
     data = report.data
     sheet = functools.partial(_sheet, date_style=report.date_style)
 
     sheet(wb, titles["Summary"], ["summary"], [[line] for line in report.summary], widths=[110])
     settings = report.validation.settings
-    ws = wb.create_sheet(f"{titles['Summary']} settings" if lang == "en" else "設定値")
+    ws = wb.sheet(f"{titles['Summary']} settings" if lang == "en" else "設定値")
     _rows(
         ws,
         ["setting", "value", "origin", "help"],
@@ -270,8 +271,6 @@ def write_report_workbook(path: str | Path, report: Report, lang: str = "en") ->
             report.redactions.rows(lang),
             widths=[14, 22, 28, 12, 70],
         )
-    with atomic_path(path) as temporary:
-        wb.save(temporary)
 
 
 def _participant_dates(report: Report) -> Any:
@@ -339,37 +338,29 @@ def _cell(value: Any) -> Any:
 
 
 def _sheet(
-    wb: Any,
+    wb: XlsxBook,
     title: str,
     header: list[str],
     rows: list[list[Any]],
     widths: list[int] | None = None,
     date_style: str = "iso",
 ) -> None:
-    ws = wb.create_sheet(title)
-    _rows(ws, header, rows, widths, date_style)
+    _rows(wb.sheet(title), header, rows, widths, date_style)
 
 
 def _rows(
-    ws: Any,
+    ws: XlsxSheet,
     header: list[str],
     rows: list[list[Any]],
     widths: list[int] | None = None,
     date_style: str = "iso",
 ) -> None:
-    from kenshu.workbook.cells import column_letter
-    from openpyxl.styles import Font
-
-    for index, width in enumerate(widths or [], start=1):
-        ws.column_dimensions[column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-    cells = []
-    for name in header:
-        cell = text_cell(ws, name)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    ws.append(cells)
+    for index, width in enumerate(widths or []):
+        ws.column(index, width=width)
+    ws.freeze(1)
+    bold = Style(bold=True)
+    ws.append([Cell(name, bold) for name in header])
     for row in rows:
         if date_style != "iso":
             row = [format_date(value, date_style) for value in row]
-        ws.append(safe_row(ws, row))
+        ws.append(row)

@@ -5,17 +5,15 @@ headers in the chosen language with help as comments, dropdowns for choice and y
 fields (lists on a hidden sheet), text-formatted code columns, a frozen header row, the
 hidden ``_kenshu`` metadata sheet, then every unknown column and sheet as it was read.
 User text is always written as text: a value starting with ``=`` never becomes a formula.
+Cells are written by :mod:`kenshu.workbook.xlsxwrite` (XlsxWriter, a row in memory at a time).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from kenshu.atomic import atomic_path
 from kenshu.catalogue import SHEETS_BY_ID
 from kenshu.dataset import CohortData
 from kenshu.fields import Field
@@ -24,6 +22,24 @@ from kenshu.schema import Schema
 from kenshu.wareki import format_date
 from kenshu.workbook.cells import column_letter
 from kenshu.workbook.load import LISTS_SHEET, METADATA_SHEET
+from kenshu.workbook.xlsxwrite import (
+    Cell,
+    Style,
+    XlsxBook,
+    XlsxSheet,
+    escape_text,
+    safe_value,
+    sheet_title,
+    xlsx_workbook,
+)
+
+__all__ = [
+    "escape_text",
+    "safe_value",
+    "sensitivity_note",
+    "sheet_title",
+    "write_cohort_workbook",
+]
 
 FORMAT_VERSION = "1"
 TEMPLATE_ROWS = 500  # rows that dropdowns and formats cover beyond the data
@@ -33,6 +49,7 @@ _HEADER_FILL = "FFDDE7F3"
 #: Header fills that mark columns of personal and sensitive data (see kenshu.privacy).
 _HEADER_FILL_PERSONAL = "FFFCE4D6"
 _HEADER_FILL_SENSITIVE = "FFF4B084"
+_BOLD = Style(bold=True)
 
 
 def write_cohort_workbook(
@@ -56,100 +73,20 @@ def write_cohort_workbook(
     its own Conflicts sheet). A finding whose ``field_id`` is an unknown column's header
     marks that column's cell.
     """
-    import openpyxl
-
-    workbook = openpyxl.Workbook(write_only=True)
-    writer = _Writer(workbook, data, schema, lang, list(findings or ()))
+    writer = _Writer(data, schema, lang, list(findings or ()))
     writer.findings_sheet = findings_sheet
     writer.date_style = date_style
-    writer.write_all(plugin_versions or {})
-    with atomic_path(path) as temporary:
-        workbook.save(temporary)
-
-
-#: Characters an xlsx cell cannot carry as they are (XML 1.0 forbids most C0 controls,
-#: U+FFFE, U+FFFF and lone surrogates; a CR would come back as LF).
-_UNCARRIED = r"[\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff\ufffe\uffff]"
-#: Those, and the underscore of literal text that readers would take for an escape once
-#: written: ``_xHHHH`` followed by ``_`` or by a character whose own escape starts with one
-#: (``_x005F`` + U+0000 must not become ``_x005F_x0000_``). Looking ahead rather than
-#: consuming, so that ``_x0041_x0042_`` protects both runs.
-_NEEDS_ESCAPE = re.compile(rf"{_UNCARRIED}|_(?=x[0-9A-Fa-f]{{4}}(?:_|{_UNCARRIED}))")
-_BAD_TITLE = re.compile(r"[\\*?:/\[\]\x00-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def escape_text(text: str) -> str:
-    """``text`` as an xlsx cell holds it: a character XML cannot carry becomes Excel's
-    ``_xHHHH_`` escape, and a literal ``_xHHHH_`` is protected as ``_x005F_xHHHH_``, as Excel
-    writes them; Excel, LibreOffice and python-calamine decode both, so nothing is lost."""
-    if not _NEEDS_ESCAPE.search(text):
-        return text
-    return _NEEDS_ESCAPE.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
-
-
-def sheet_title(name: str) -> str:
-    """A name Excel accepts for a sheet: at most 31 characters, none of ``\\ * ? : / [ ]``
-    or control characters (each replaced by ``_``)."""
-    return _BAD_TITLE.sub("_", name)[:31] or "Sheet"
-
-
-def safe_value(value: Any) -> Any:
-    """A value ready for a cell: tuples joined with ``;``, times as text."""
-    if isinstance(value, tuple | list):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, dict):  # from a hand-written JSON file: kept, as JSON text
-        import json
-
-        return json.dumps(value, ensure_ascii=False, default=str)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.time | dt.timedelta):
-        return str(value)
-    return value
-
-
-def text_cell(ws: Any, value: Any):
-    """A write-only cell that holds ``value`` literally (strings never become formulas)."""
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, str):
-        value = escape_text(value)
-    cell = WriteOnlyCell(ws, value)
-    if isinstance(value, str) and cell.data_type == "f":
-        cell.data_type = "s"
-    return cell
-
-
-def safe_row(ws: Any, values: Iterable[Any]) -> list[Any]:
-    """A row for ``ws.append``: plain values, except strings that would be formulas."""
-    row = []
-    append = row.append
-    for value in values:
-        kind = type(value)
-        if kind is str:  # the commonest cells first: this runs for every cell written
-            if value.startswith("=") or (
-                ("_x" in value or not value.isprintable()) and _NEEDS_ESCAPE.search(value)
-            ):
-                append(text_cell(ws, value))
-            else:
-                append(value)
-            continue
-        if value is None or kind is int or kind is float or kind is dt.date:
-            append(value)
-            continue
-        value = safe_value(value)
-        if isinstance(value, str) and (value.startswith("=") or _NEEDS_ESCAPE.search(value)):
-            append(text_cell(ws, value))
-        else:
-            append(value)
-    return row
+    with xlsx_workbook(path) as book:
+        writer.wb = book
+        writer.write_all(plugin_versions or {})
 
 
 class _Writer:
+    wb: XlsxBook
+
     def __init__(
-        self, workbook: Any, data: CohortData, schema: Schema, lang: str, findings: list[Finding]
+        self, data: CohortData, schema: Schema, lang: str, findings: list[Finding]
     ) -> None:
-        self.wb = workbook
         self.data = data
         self.schema = schema
         self.lang = lang
@@ -187,17 +124,11 @@ class _Writer:
                 marks.setdefault((sheet_id, id(record), finding.field_id), []).append(finding)
         return marks
 
-    def _marked(self, ws: Any, value: Any, found: list[Finding]):
-        from openpyxl.comments import Comment
-        from openpyxl.styles import PatternFill
-
-        cell = text_cell(ws, safe_value(value))
+    def _marked(self, value: Any, found: list[Finding]) -> Cell:
         worst = "error" if any(f.severity == "error" for f in found) else "warning"
         colour = _FILL_ERROR if worst == "error" else _FILL_WARNING
-        cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
         text = "\n".join(f"[{f.severity}] {f.message_in(self.lang)} ({f.code})" for f in found)
-        cell.comment = Comment(escape_text(text[:30000]), "kenshu", width=320, height=140)
-        return cell
+        return Cell(safe_value(value), Style(fill=colour), text[:30000], size=(320, 140))
 
     # -- sheets ------------------------------------------------------------------
 
@@ -216,30 +147,22 @@ class _Writer:
         ):
             self._settings_sheet()
         for raw in self.data.unknown_sheets:
-            ws = self.wb.create_sheet(sheet_title(raw.name))
-            if raw.hidden:
-                ws.sheet_state = "hidden"
+            ws = self.wb.sheet(raw.name, hidden=raw.hidden)
             last = 0
             for number, values in raw.rows:
                 for _ in range(last + 1, number):
                     ws.append([])
-                ws.append(safe_row(ws, values))
+                ws.append(values)
                 last = number
         if self.findings and self.findings_sheet:
             self._findings_sheet()
         self._lists_sheet()
         self._metadata_sheet(plugin_versions)
 
-    def _header_cell(self, ws: Any, f: Field):
-        from openpyxl.comments import Comment
-        from openpyxl.styles import Font, PatternFill
-
-        cell = text_cell(ws, f.label_in(self.lang))
-        cell.font = Font(bold=True)
+    def _header_cell(self, f: Field) -> Cell:
         fill = {"personal": _HEADER_FILL_PERSONAL, "sensitive": _HEADER_FILL_SENSITIVE}.get(
             f.sensitivity, _HEADER_FILL
         )
-        cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
         help_text = (f.help_ja or f.help) if self.lang == "ja" else f.help
         extra = []
         if self.schema.required(f.sheet, f.id):
@@ -247,27 +170,22 @@ class _Writer:
         if f.sensitivity != "public":
             extra.append(sensitivity_note(f.sensitivity, self.lang))
         extra.append(f"id: {f.id}")
-        cell.comment = Comment(" ".join([help_text, *extra]), "kenshu", width=260, height=110)
-        return cell
+        comment = " ".join([help_text, *extra])
+        return Cell(f.label_in(self.lang), Style(bold=True, fill=fill), comment, size=(260, 110))
 
     def _cohort_sheet(self) -> None:
-        from openpyxl.styles import Font
-
         spec = SHEETS_BY_ID["cohort"]
-        ws = self.wb.create_sheet(spec.name_in(self.lang))
-        ws.column_dimensions["A"].width = 26
-        ws.column_dimensions["B"].width = 40
+        ws = self.wb.sheet(spec.name_in(self.lang))
+        ws.column(0, width=26)
+        ws.column(1, width=40)
         header = [
-            text_cell(ws, "項目" if self.lang == "ja" else "Field"),
-            text_cell(ws, "値" if self.lang == "ja" else "Value"),
+            Cell("項目" if self.lang == "ja" else "Field", _BOLD),
+            Cell("値" if self.lang == "ja" else "Value", _BOLD),
         ]
-        for cell in header:
-            cell.font = Font(bold=True)
         above = self._rows_above("cohort")
-        # before the first row: a write-only sheet streams its views then
-        ws.freeze_panes = f"A{len(above) + 2}"
+        ws.freeze(len(above) + 1)
         for values in above:
-            ws.append(safe_row(ws, values))
+            ws.append(values)
         ws.append(header)
         cohort = self.data.cohort
         fallback = self.data.cohort_fallback
@@ -282,29 +200,19 @@ class _Writer:
             if f.type == "date" and self.date_style != "iso":
                 value = format_date(value, self.date_style)
             found = self.marks.get(("cohort", None, f.id))
-            value_cell = self._marked(ws, value, found) if found else self._plain_cell(ws, value)
-            ws.append([self._header_cell(ws, f), value_cell])
+            ws.append([self._header_cell(f), self._marked(value, found) if found else value])
             if f.type in ("choice", "yes_no"):
                 validations.setdefault(self._list_for(f), []).append(f"B{row}")
         unknown = cohort.unknown if cohort is not None else {}
         for label, value in unknown.items():
             found = self.marks.get(("cohort", None, label))
-            value_cell = self._marked(ws, value, found) if found else self._plain_cell(ws, value)
-            ws.append([text_cell(ws, label), value_cell])
+            ws.append([label, self._marked(value, found) if found else value])
         for list_ref, cells in validations.items():
             self._dropdown(ws, list_ref, " ".join(cells))
 
-    def _plain_cell(self, ws: Any, value: Any):
-        value = safe_value(value)
-        if isinstance(value, str):
-            return text_cell(ws, value)
-        return value
-
     def _table_sheet(self, sheet_id: str) -> None:
-        from openpyxl.styles import Font
-
         spec = SHEETS_BY_ID[sheet_id]
-        ws = self.wb.create_sheet(spec.name_in(self.lang))
+        ws = self.wb.sheet(spec.name_in(self.lang))
         fields = self.schema.fields[sheet_id]
         unknown_headers = list(self.data.unknown_columns.get(sheet_id, []))
         records = self.data.records(sheet_id)
@@ -312,25 +220,24 @@ class _Writer:
         for header in met if met is not None else (h for r in records for h in r.unknown):
             if header not in unknown_headers:
                 unknown_headers.append(header)
-        header = [self._header_cell(ws, f) for f in fields]
-        for text in unknown_headers:
-            cell = text_cell(ws, text)
-            cell.font = Font(bold=True, italic=True)
-            header.append(cell)
-        for index, f in enumerate(fields, start=1):
+        header: list[Any] = [self._header_cell(f) for f in fields]
+        unknown_style = Style(bold=True, italic=True)
+        header += [Cell(text, unknown_style) for text in unknown_headers]
+        for index, f in enumerate(fields):
             width = 14 if f.type in ("date", "integer", "number", "choice", "yes_no") else 20
-            letter = column_letter(index)
-            ws.column_dimensions[letter].width = max(width, min(40, len(f.label_in(self.lang)) + 4))
+            number_format = None
             if f.type in ("code", "text", "kana", "list", "email", "country", "country_list"):
-                ws.column_dimensions[letter].number_format = "@"  # keeps leading zeros typed in
+                number_format = "@"  # keeps leading zeros typed in
             elif f.type == "date":
                 wareki = self.date_style == "wareki"  # era dates are text
-                ws.column_dimensions[letter].number_format = "@" if wareki else "yyyy-mm-dd"
+                number_format = "@" if wareki else "yyyy-mm-dd"
+            width = max(width, min(40, len(f.label_in(self.lang)) + 4))
+            ws.column(index, width=width, number_format=number_format)
         above = self._rows_above(sheet_id)
         header_row = len(above) + 1
-        ws.freeze_panes = f"A{header_row + 1}"
+        ws.freeze(header_row)
         for values in above:
-            ws.append(safe_row(ws, values))
+            ws.append(values)
         ws.append(header)
         core = [f.source == "core" for f in fields]
         ids = [f.id for f in fields]
@@ -356,21 +263,21 @@ class _Writer:
                 if marks:
                     found = marks.get((sheet_id, id(record), field_id))
                     if found:
-                        row.append(self._marked(ws, value, found))
+                        row.append(self._marked(value, found))
                         continue
                 row.append(value)
             if marks:  # unknown columns can be marked too (merge conflicts)
                 for h in unknown_headers:
                     found = marks.get((sheet_id, id(record), h))
-                    row.append(self._marked(ws, unknown.get(h), found) if found else unknown.get(h))
+                    row.append(self._marked(unknown.get(h), found) if found else unknown.get(h))
             else:
                 row.extend(unknown.get(h) for h in unknown_headers)
             for index in styled:
                 row[index] = format_date(row[index], self.date_style)
-            ws.append(safe_row(ws, row))
+            ws.append(row)
         for kept in self.data.unkeyed_rows.get(sheet_id, []):
             row = [kept.get(field_id) for field_id in ids] + [kept.get(h) for h in unknown_headers]
-            ws.append(safe_row(ws, row))
+            ws.append(row)
         last_row = header_row + max(
             len(self.data.records(sheet_id)) + len(self.data.unkeyed_rows.get(sheet_id, [])),
             TEMPLATE_ROWS,
@@ -383,7 +290,7 @@ class _Writer:
 
     def _plain_rows(
         self,
-        ws: Any,
+        ws: XlsxSheet,
         fields: list[Field],
         records: list[Any],
         unknown_headers: list[str],
@@ -426,7 +333,7 @@ class _Writer:
                 row.extend([unknown.get(h) for h in unknown_headers])
             for index in styled:
                 row[index] = format_date(row[index], self.date_style)
-            ws.append(safe_row(ws, row))
+            ws.append(row)
 
     def _rows_above(self, sheet_id: str) -> list[list[Any]]:
         """The rows read above a sheet's header (titles, notes), at their original spacing."""
@@ -442,36 +349,23 @@ class _Writer:
         return rows
 
     def _settings_sheet(self) -> None:
-        ws = self.wb.create_sheet(SHEETS_BY_ID["settings"].name_in(self.lang))
+        ws = self.wb.sheet(SHEETS_BY_ID["settings"].name_in(self.lang))
         fields = self.schema.fields["settings"]
-        ws.append([self._header_cell(ws, f) for f in fields])
-        ws.column_dimensions["A"].width = 28
-        ws.column_dimensions["B"].width = 20
+        ws.append([self._header_cell(f) for f in fields])
+        ws.column(0, width=28)
+        ws.column(1, width=20)
         for key, value in self.data.settings.items():
-            ws.append(safe_row(ws, [key, value]))
+            ws.append([key, value])
 
     def _findings_sheet(self) -> None:
-        from openpyxl.styles import Font
-
-        ws = self.wb.create_sheet("Findings")
+        ws = self.wb.sheet("Findings")
         header = ["severity", "code", "message", "sheet", "cell", "subject", "source"]
-        ws.freeze_panes = "A2"
-        ws.append([_bold(text_cell(ws, h), Font) for h in header])
-        ws.column_dimensions["C"].width = 80
+        ws.freeze(1)
+        ws.append([Cell(h, _BOLD) for h in header])
+        ws.column(2, width=80)
         for f in self.findings:
             ws.append(
-                safe_row(
-                    ws,
-                    [
-                        f.severity,
-                        f.code,
-                        f.message_in(self.lang),
-                        f.sheet,
-                        f.cell,
-                        f.subject,
-                        f.source,
-                    ],
-                )
+                [f.severity, f.code, f.message_in(self.lang), f.sheet, f.cell, f.subject, f.source]
             )
 
     # -- dropdown lists ------------------------------------------------------------
@@ -489,18 +383,11 @@ class _Writer:
         letter = column_letter(index)
         return f"{LISTS_SHEET}!${letter}$2:${letter}${length + 1}"
 
-    def _dropdown(self, ws: Any, list_ref: str, cells: str) -> None:
-        from openpyxl.worksheet.datavalidation import DataValidation
-
-        validation = DataValidation(type="list", formula1=f"={list_ref}", allow_blank=True)
-        validation.error = "Choose a value from the list"
-        validation.showErrorMessage = False  # other spellings (female, 女) are accepted on reading
-        validation.add(cells)
-        ws.data_validations.append(validation)
+    def _dropdown(self, ws: XlsxSheet, list_ref: str, cells: str) -> None:
+        ws.dropdown(cells, list_ref)  # other spellings (female, 女) are accepted on reading
 
     def _lists_sheet(self) -> None:
-        ws = self.wb.create_sheet(LISTS_SHEET)
-        ws.sheet_state = "hidden"
+        ws = self.wb.sheet(LISTS_SHEET, hidden=True)
         if not self.lists:
             return
         ws.append([name for name, _ in self.lists])
@@ -511,8 +398,7 @@ class _Writer:
     def _metadata_sheet(self, plugin_versions: Mapping[str, str]) -> None:
         from kenshu import __version__
 
-        ws = self.wb.create_sheet(METADATA_SHEET)
-        ws.sheet_state = "hidden"
+        ws = self.wb.sheet(METADATA_SHEET, hidden=True)
         programme = self.schema.programme
         rows: list[tuple[str, Any]] = [
             ("format", "kenshu-cohort"),
@@ -523,7 +409,7 @@ class _Writer:
         ]
         rows += [(f"plugin:{name}", version) for name, version in sorted(plugin_versions.items())]
         for key, value in rows:
-            ws.append(safe_row(ws, [key, value]))
+            ws.append([key, value])
 
 
 def sensitivity_note(sensitivity: str, lang: str = "en") -> str:
@@ -535,8 +421,3 @@ def sensitivity_note(sensitivity: str, lang: str = "en") -> str:
     if sensitivity == "sensitive":
         return "Sensitive data: handle with special care (removed by --redact)."
     return "Personal data: handle with care (removed or masked by --redact)."
-
-
-def _bold(cell: Any, font_cls: Any) -> Any:
-    cell.font = font_cls(bold=True)
-    return cell

@@ -613,23 +613,13 @@ def as_json(annual: Annual, lang: str = "en") -> dict[str, Any]:
 def write_workbook(path: str | Path, annual: Annual, lang: str = "en") -> None:
     """Write the report at ``path`` atomically, in ``lang`` (never a formula from a text
     cell)."""
-    import openpyxl
-    from kenshu.atomic import atomic_path
-    from kenshu.workbook.export import safe_row
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from kenshu.workbook.xlsxwrite import Cell, Style, xlsx_workbook
 
-    wb = openpyxl.Workbook(write_only=True)
-    for title, header, rows in sheets(annual, lang):
-        ws = wb.create_sheet(title[:31])
-        ws.freeze_panes = "A2"
-        bold = []
-        for name in header:
-            c = WriteOnlyCell(ws, name)
-            c.font = Font(bold=True)
-            bold.append(c)
-        ws.append(bold)
-        for row in rows:
-            ws.append(safe_row(ws, list(row)))
-    with atomic_path(path) as temporary:
-        wb.save(temporary)
+    bold = Style(bold=True)
+    with xlsx_workbook(path) as book:
+        for title, header, rows in sheets(annual, lang):
+            ws = book.sheet(title)
+            ws.freeze(1)
+            ws.append([Cell(name, bold) for name in header])
+            for row in rows:
+                ws.append(row)

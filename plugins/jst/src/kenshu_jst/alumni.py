@@ -332,19 +332,15 @@ def write_sheets(
     path: str | Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]
 ) -> None:
     """Write ``(title, header, rows)`` sheets, each with a frozen header row, atomically."""
-    import openpyxl
-    from kenshu.atomic import atomic_path
-    from kenshu.workbook.export import safe_row
+    from kenshu.workbook.xlsxwrite import xlsx_workbook
 
-    book = openpyxl.Workbook(write_only=True)
-    for title, header, rows in sheets:
-        ws = book.create_sheet(title)
-        ws.freeze_panes = "A2"
-        ws.append(list(header))
-        for row in rows:
-            ws.append(safe_row(ws, row))
-    with atomic_path(path) as temporary:
-        book.save(temporary)
+    with xlsx_workbook(path) as book:
+        for title, header, rows in sheets:
+            ws = book.sheet(title)
+            ws.freeze(1)
+            ws.append(header)
+            for row in rows:
+                ws.append(row)
 
 
 def read_register(path: str | Path) -> Register:
