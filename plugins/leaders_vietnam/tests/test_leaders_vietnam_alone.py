@@ -30,7 +30,7 @@ def test_the_programme_works_with_only_this_plugin(kenshu_registry_for, kenshu_c
         template,
         tmp_path / "cohort.xlsx",
         cohort=lv.cohort_values(),
-        participants=[*lv.participant_rows(4), lv.participant_row("P05", home_region="Ha Tay")],
+        participants=[*lv.participant_rows(4), lv.participant_row("P05", home_region="Bien Hoa")],
     )
 
     result = kenshu_cli(["validate", "--json", filled], registry=registry)

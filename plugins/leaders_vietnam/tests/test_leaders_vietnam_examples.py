@@ -22,7 +22,7 @@ BUILD = Path(__file__).resolve().parent.parent / "tools" / "build_examples.py"
 #: The problems planted in the example, as (code, subject, severity).
 PLANTED = {
     ("leaders_vietnam.position-level", "lv4-09", "error"),  # a head of office: "manager"
-    ("leaders_vietnam.unknown-region", "lv4-16", "error"),  # Hà Tây, merged into Hà Nội in 2008
+    ("leaders_vietnam.unknown-region", "lv4-16", "error"),  # Biên Hòa: a city, not a province
     ("leaders_vietnam.no-report-presentation", "lv4-12", "warning"),  # ill at the final session
     ("leaders_vietnam.no-pre-seminar-report", "lv4-10", "warning"),
     ("leaders_vietnam.absence-without-reason", "lv4-07", "warning"),

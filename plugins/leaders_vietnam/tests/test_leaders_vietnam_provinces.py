@@ -133,7 +133,22 @@ def test_the_reorganisation_date_is_a_parameter():
     assert resolve("Hà Giang", D(2025, 8, 1), D(2025, 8, 1)).status == "superseded"
 
 
-@pytest.mark.parametrize("written", ["Hà Tây", "Tokyo", "Hanoi City Centre", ""])
+@pytest.mark.parametrize("written", ["Tokyo", "Hanoi City Centre", ""])
 def test_other_names_are_unknown(written):
     assert resolve(written, D(2024, 5, 12), REORGANISED).status == "unknown"
     assert resolve(written, D(2025, 8, 1), REORGANISED).status == "unknown"
+
+
+@pytest.mark.parametrize("written", ["Hà Tây", "Ha Tay", "Tỉnh Hà Tây"])
+def test_ha_tay_is_known_as_merged_into_ha_noi_in_2008(written):
+    # Resolution 15/2008/QH12: part of Hà Nội from 1 August 2008
+    on_last_day = resolve(written, D(2008, 7, 31), REORGANISED)
+    assert (on_last_day.status, on_last_day.unit.name) == ("ok", "Hà Tây")
+    for day in (D(2008, 8, 1), D(2024, 5, 12), D(2025, 8, 1)):
+        match = resolve(written, day, REORGANISED)
+        assert (match.status, match.unit.name, match.written.name) == (
+            "superseded",
+            "Hà Nội",
+            "Hà Tây",
+        )
+        assert match.written.valid_to == D(2008, 7, 31)

@@ -406,6 +406,14 @@ def test_an_unknown_served_cohort_is_a_warning_and_cohort_ends_makes_it_known(lv
     assert "leaders_vietnam.cohort-end-unreadable" in lv.codes(result["findings"])
 
 
+def test_a_cohort_ends_entry_wrong_twice_over_is_reported_once():
+    from kenshu_leaders_vietnam.editions import parse_cohort_ends
+
+    ends, bad = parse_cohort_ends(("=31/08/2024", "=2024-08-31", "x=2024-08-31", "y"))
+    assert ends == {"x": D(2024, 8, 31)}
+    assert bad == ["=31/08/2024", "=2024-08-31", "y"]
+
+
 def test_a_seminar_is_planned_with_its_window_when_none_is_given(lv, books):
     out = books.report(books.workbook(), exit_code=0)
     (follow_up,) = out["follow_ups"]

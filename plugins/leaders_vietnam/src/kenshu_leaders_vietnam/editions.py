@@ -41,12 +41,15 @@ def parse_cohort_ends(entries: tuple[str, ...]) -> tuple[dict[str, dt.date], lis
     bad = []
     for entry in entries:
         cohort_id, _, day = entry.partition("=")
+        cohort_id = cohort_id.strip()
         try:
-            ends[cohort_id.strip()] = dt.date.fromisoformat(day.strip())
+            end = dt.date.fromisoformat(day.strip())
         except ValueError:
-            bad.append(entry)
-        if not cohort_id.strip():
-            bad.append(entry)
+            end = None
+        if not cohort_id or end is None:
+            bad.append(entry)  # once, however many parts of it are wrong
+            continue
+        ends[cohort_id] = end
     return ends, bad
 
 

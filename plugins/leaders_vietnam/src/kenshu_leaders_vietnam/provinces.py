@@ -109,6 +109,14 @@ BEFORE_2025: tuple[tuple[int, str, str, int, dt.date | None, dt.date | None], ..
     (96, "Cà Mau", PROVINCE, 96, None, None),
 )
 
+#: Units that were gone before the 63, whose names people still write: (GSO code, name,
+#: kind, the GSO code of the unit it became, last day). Hà Tây province was merged into
+#: Hà Nội from 1 August 2008 (National Assembly Resolution 15/2008/QH12); Hà Nội kept its
+#: code, so the successor is the same code before and after 1 July 2025.
+GONE_BEFORE: tuple[tuple[int, str, str, int, dt.date], ...] = (
+    (28, "Hà Tây", PROVINCE, 1, dt.date(2008, 7, 31)),
+)
+
 #: Other spellings people write, by their matching key (see :func:`key`).
 ALIASES = {
     "hcm": "hochiminh",
@@ -211,6 +219,15 @@ def earlier_units() -> tuple[Unit, ...]:
 
 
 @lru_cache(maxsize=1)
+def gone_units() -> dict[str, Unit]:
+    """The units gone before the 63 (see ``GONE_BEFORE``), by matching key."""
+    return {
+        key(name): Unit(code, name, kind, successor, None, last_day)
+        for code, name, kind, successor, last_day in GONE_BEFORE
+    }
+
+
+@lru_cache(maxsize=1)
 def _indexes() -> tuple[dict[str, Unit], dict[str, list[Unit]]]:
     current = {key(u.name): u for u in current_units().values()}
     earlier: dict[str, list[Unit]] = {}
@@ -231,7 +248,7 @@ def resolve(name: str, day: dt.date, reorganised_on: dt.date) -> Match:
         became = current_units().get(written.successor) if written else None
         if became is not None:
             return Match("superseded", unit=became, written=written)
-        return Match("unknown")
+        return _gone(k, day, reorganised_on)
     for unit in earlier.get(k, ()):
         if unit.in_force(day):
             return Match("ok", unit=unit)
@@ -245,4 +262,21 @@ def resolve(name: str, day: dt.date, reorganised_on: dt.date) -> Match:
         return Match("superseded", unit=then, written=written) if then else Match("unknown")
     if k in current:
         return Match("not_yet", written=current[k])
-    return Match("unknown")
+    return _gone(k, day, reorganised_on)
+
+
+def _gone(k: str, day: dt.date, reorganised_on: dt.date) -> Match:
+    """A unit gone before the 63: itself while it was in force, else the unit it became."""
+    written = gone_units().get(k)
+    if written is None:
+        return Match("unknown")
+    if written.in_force(day):
+        return Match("ok", unit=written)
+    if day >= reorganised_on:
+        became = current_units().get(written.successor)
+    else:
+        became = next(
+            (u for u in earlier_units() if u.code == written.successor and u.in_force(day)),
+            None,
+        )
+    return Match("superseded", unit=became, written=written) if became else Match("unknown")
