@@ -7,9 +7,9 @@ cannot hold as they are (kenshu writes them as Excel's ``_xHHHH_`` escapes and r
 back), empty and maximal (32,767 characters) fields, dates from before 1900, unknown
 columns, unknown Cohort entries and unknown sheets.
 
-Two dates cannot make the trip and are left out: 1899-12-30 and 1899-12-31, which openpyxl
-(kenshu's writer) stores as the same day number 0. Numbers keep the 15 significant digits
-Excel keeps (openpyxl writes 16; a 17th is lost).
+Two dates cannot make the trip and are left out: 1899-12-30 and 1899-12-31, which Excel's
+day numbering (as kenshu writes it, like openpyxl) stores as the same day number 0. Numbers
+keep the 15 significant digits Excel keeps (kenshu's writer stores 16; a 17th is lost).
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ LIST_ITEM = TEXT.map(lambda t: t.replace(";", ",").replace("；", ",").strip()).
 
 
 def floats(low: float = -1e12, high: float = 1e12) -> st.SearchStrategy[float]:
-    """Non-integral floats, with the 15 significant digits Excel keeps (openpyxl writes 16)."""
+    """Non-integral floats, with the 15 significant digits Excel keeps (the writer stores 16)."""
     low, high = max(low, -1e12), min(high, 1e12)
     return (
         st.floats(low, high, allow_nan=False, allow_infinity=False)

@@ -294,8 +294,8 @@ def sheet_rows(path: str | Path, sheet: str | int = 0) -> list[tuple[Any, ...]]:
 
 def sheet_dicts(path: str | Path, sheet: str | int = 0) -> list[dict[str, Any]]:
     """A sheet's rows below its header as dictionaries keyed by the header's cells. A row
-    longer than the header fails; a shorter one (openpyxl leaves out a streamed row's
-    trailing empty cells) is padded with ``None``."""
+    longer than the header fails; a shorter one (a written row leaves out its trailing
+    empty cells) is padded with ``None``."""
     header, *rows = sheet_rows(path, sheet)
     return [
         dict(zip(header, row + (None,) * (len(header) - len(row)), strict=True)) for row in rows
