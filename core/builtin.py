@@ -7,6 +7,7 @@ All checks here are linear in the number of rows.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import attrgetter
 from typing import Any
 
 import pluggy
@@ -57,8 +58,10 @@ def kenshu_check_cohort(
 
 
 @hookimpl
-def kenshu_check_participant(participant: Participant, data: CohortData) -> Iterator[Finding]:
-    return iter(())
+def kenshu_check_participant(participant: Participant, data: CohortData) -> None:
+    """Nothing of one participant alone: core's checks are of the whole cohort (None is
+    the quickest answer to give, once per participant)."""
+    return None
 
 
 def _programme_known(programme: Programme | None, data: CohortData) -> Iterator[Finding]:
@@ -147,11 +150,15 @@ def required_fields(data: CohortData, schema: Any) -> Iterator[Finding]:
 
 def _duplicate_ids(data: CohortData) -> Iterator[Finding]:
     for sheet_id in TABLE_SHEETS:
+        records = data.records(sheet_id)
+        ident_of = key_getter(sheet_id)  # record_key(sheet_id, ...), looked up once
+        idents = list(map(ident_of, records))
+        given = len(idents) - idents.count(None)
+        if len(set(idents)) - (given < len(idents)) == given:
+            continue  # every id once (the usual case): no need to look at each record
         seen: dict[str, Any] = {}
         key = SHEETS_BY_ID[sheet_id].key
-        ident_of = key_getter(sheet_id)  # record_key(sheet_id, ...), looked up once
-        for record in data.records(sheet_id):
-            ident = ident_of(record)
+        for record, ident in zip(records, idents, strict=True):
             if ident is None:
                 continue
             if ident in seen:
@@ -178,12 +185,16 @@ def _references(data: CohortData) -> Iterator[Finding]:
         "follow_ups": {f.follow_up_id for f in data.follow_ups},
     }
     for sheet_id, field_id, target in REFERENCES:
-        ids = known[target]
+        records = data.records(sheet_id)
+        values = list(map(attrgetter(field_id), records))
+        unknown = set(values) - known[target]
+        unknown.discard(None)
+        if not unknown:
+            continue  # every reference known (the usual case): no need to look at each
         target_label = SHEETS_BY_ID[target].label
         target_label_ja = SHEETS_BY_ID[target].label_ja
-        for record in data.records(sheet_id):
-            value = getattr(record, field_id)
-            if value is not None and value not in ids:
+        for record, value in zip(records, values, strict=True):
+            if value in unknown:
                 yield data.error(
                     "core.unknown-reference",
                     f"{field_id} {value!r} is not on the {target_label} sheet",

@@ -291,6 +291,7 @@ def choice_converter(field: Field) -> Callable[[Any], str]:
             seen[value] = choice
         return choice
 
+    convert.known = seen  # type: ignore[attr-defined]  # see KNOWN
     return convert
 
 
@@ -311,6 +312,12 @@ def to_country(value: Any) -> str:
 
 
 _countries_seen: dict[str, str] = {}  # cell text -> its code
+to_country.known = _countries_seen  # type: ignore[attr-defined]  # see KNOWN
+
+#: ``converter.known``, on the converters that have it: the values they have already
+#: converted, by cell text, that a caller may look a cell up in before calling them
+#: (the reader does, for every cell of such a column). Filled by the converter only.
+KNOWN = "known"
 
 
 def to_country_list(value: Any) -> tuple[str, ...]:

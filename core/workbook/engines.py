@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -48,12 +49,14 @@ class WorkbookReader(Protocol):
 
     def sheets(self) -> list[SheetInfo]: ...
 
-    def rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]: ...
+    def rows(self, sheet: str, *, raw: bool = False) -> Iterator[tuple[int, list[Any]]]: ...
 
     def close(self) -> None: ...
 
 
-def _clean(value: Any) -> Any:
+def clean_value(value: Any) -> Any:
+    """A cell's value as the engines give it: None for an empty cell (or one of spaces),
+    a whole number as ``int``, a midnight as a ``date``."""
     if value == "" or value is None:
         return None
     if isinstance(value, str):
@@ -68,16 +71,22 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _clean_row(values: list[Any]) -> list[Any]:
-    """``[_clean(v) for v in values]`` with the commonest types inlined: it runs per cell."""
+def clean_row(values: list[Any]) -> list[Any]:
+    """``[clean_value(v) for v in values]`` with the commonest types inlined: it runs per
+    cell. Cleaning a cleaned row changes nothing."""
     return [
         (v if v and not v.isspace() else None)
         if (kind := type(v)) is str
         else (int(v) if v.is_integer() else v)
         if kind is float
-        else _clean(v)
+        else v
+        if kind is _DATE
+        else clean_value(v)
         for v in values
     ]
+
+
+_DATE = dt.date
 
 
 def excel_date(serial: float, date1904: bool = False) -> dt.date | dt.datetime:
@@ -136,6 +145,10 @@ class CalamineReader:
         self._path = str(path)
         self._scan = scan
         self._merged: dict[str, list[tuple[int, int, int, int]]] = {}
+        # sheets parsed ahead (see prefetch): name -> its data or the exception
+        self._parsed: dict[str, Any] = {}
+        self._ready: dict[str, threading.Event] = {}
+        self._worker: threading.Thread | None = None
         try:
             self._book = pc.CalamineWorkbook.from_path(self._path)
         except pc.PasswordError:
@@ -150,19 +163,19 @@ class CalamineReader:
             ) from None
 
     def sheets(self) -> list[SheetInfo]:
+        self._wait()
         return [
             SheetInfo(meta.name, hidden=str(meta.visible).rsplit(".", 1)[-1] != "Visible")
             for meta in self._book.sheets_metadata
             if str(meta.typ).rsplit(".", 1)[-1] == "WorkSheet"
         ]
 
-    def rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
-        try:
-            data = self._book.get_sheet_by_name(sheet)
-        except Exception as exc:
-            raise ReadError(
-                self._path, f"sheet {sheet!r} cannot be read ({_one_line(exc)})"
-            ) from None
+    def rows(self, sheet: str, *, raw: bool = False) -> Iterator[tuple[int, list[Any]]]:
+        """The sheet's rows from row 1, cleaned (see :func:`clean_row`); with ``raw``, most
+        rows as python-calamine gives them (empty text for an empty cell, whole numbers as
+        floats), for a caller that cleans the cells it keeps: what it reads must read a
+        cleaned value alike, as some rows come cleaned (the dates before 1900)."""
+        data = self._sheet(sheet)
         self._merged[sheet] = _merged_ranges(data)
         start = data.start
         if start is None:
@@ -172,7 +185,10 @@ class CalamineReader:
         fixes = self._negative_dates(sheet)
         for offset, values in enumerate(_from_row_one(data.iter_rows(), first_row)):
             number = offset + 1
-            row = pad + _clean_row(values) if pad else _clean_row(values)
+            if raw and number not in fixes:
+                yield number, pad + values if pad else values
+                continue
+            row = pad + clean_row(values) if pad else clean_row(values)
             for column, serial in fixes.get(number, ()):
                 if column < len(row) and isinstance(row[column], dt.date | dt.time):
                     row[column] = excel_date(serial, self._scan.date1904)  # type: ignore[union-attr]
@@ -182,6 +198,53 @@ class CalamineReader:
         """The merged ranges of a sheet already read with :meth:`rows`, as 1-based
         inclusive ``(first row, first column, last row, last column)``."""
         return self._merged.get(sheet)
+
+    def prefetch(self, sheets: list[str]) -> None:
+        """Parse ``sheets``, in this order, in a thread of their own, ahead of
+        :meth:`rows` asking for them: python-calamine parses without holding the
+        interpreter, so (with a second core) the next sheet is parsed while the rows of
+        this one are read. The workbook is touched by one thread at a time: a call that
+        needs it waits for the thread (and :meth:`rows` for its sheet only)."""
+        self._wait()
+        names = [name for name in dict.fromkeys(sheets) if name not in self._parsed]
+        if not names:
+            return
+        ready = {name: threading.Event() for name in names}
+        self._ready.update(ready)
+        book, parsed = self._book, self._parsed
+
+        def parse() -> None:
+            for name in names:
+                try:
+                    parsed[name] = book.get_sheet_by_name(name)
+                except Exception as exc:  # raised where the sheet is asked for
+                    parsed[name] = exc
+                ready[name].set()
+
+        self._worker = threading.Thread(target=parse, name="kenshu-parse", daemon=True)
+        self._worker.start()
+
+    def _sheet(self, sheet: str) -> Any:
+        """The sheet's data, parsed ahead or now."""
+        ready = self._ready.pop(sheet, None)
+        if ready is not None:
+            ready.wait()
+            data = self._parsed.pop(sheet)
+        else:
+            self._wait()
+            try:
+                data = self._book.get_sheet_by_name(sheet)
+            except Exception as exc:
+                data = exc
+        if isinstance(data, Exception):
+            raise ReadError(self._path, f"sheet {sheet!r} cannot be read ({_one_line(data)})")
+        return data
+
+    def _wait(self) -> None:
+        """Wait for the sheets being parsed ahead: the workbook is then free."""
+        if self._worker is not None:
+            self._worker.join()
+            self._worker = None
 
     def _negative_dates(self, sheet: str) -> dict[int, list[tuple[int, float]]]:
         """``{row: [(column index, day number)]}`` of the sheet's negative numbers."""
@@ -200,6 +263,8 @@ class CalamineReader:
         return by_row
 
     def close(self) -> None:
+        self._wait()
+        self._parsed.clear()
         self._book.close()
 
 
@@ -222,12 +287,16 @@ class OpenpyxlReader:
             SheetInfo(ws.title, hidden=ws.sheet_state != "visible") for ws in self._book.worksheets
         ]
 
-    def rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
+    def rows(self, sheet: str, *, raw: bool = False) -> Iterator[tuple[int, list[Any]]]:
+        """The sheet's rows, cleaned (``raw`` or not)."""
         ws = self._book[sheet]
         # the declared <dimension> is not trusted: it would pad every row to its width
         ws.reset_dimensions()
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield number, [_clean(unescape_text(v) if isinstance(v, str) else v) for v in values]
+            yield (
+                number,
+                [clean_value(unescape_text(v) if isinstance(v, str) else v) for v in values],
+            )
 
     def merged_ranges(self, sheet: str) -> list[tuple[int, int, int, int]] | None:
         """Unknown: read-only openpyxl does not load merged ranges."""

@@ -10,7 +10,9 @@ converted is kept verbatim in the record's ``invalid`` and reported.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
+import itertools
 from collections.abc import Callable, Iterator
 from functools import lru_cache, partial
 from pathlib import Path
@@ -19,10 +21,29 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from kenshu.catalogue import RECORDS, SHEETS, SHEETS_BY_ID
 from kenshu.dataset import CohortData, RawSheet, SheetLayout, record_id
-from kenshu.model import Cohort, Finding
+from kenshu.model import (
+    Cohort,
+    Finding,
+    _as_dict,  # the copy the records' bags make, not needed here
+)
 from kenshu.workbook.cells import column_letter, normalise_label
-from kenshu.workbook.convert import convert, converter_for
-from kenshu.workbook.engines import ReadError, SheetInfo, open_workbook
+from kenshu.workbook.convert import (
+    KNOWN,
+    convert,
+    converter_for,
+    to_code,
+    to_date,
+    to_integer,
+    to_number,
+    to_text,
+)
+from kenshu.workbook.engines import (
+    ReadError,
+    SheetInfo,
+    clean_row,
+    clean_value,
+    open_workbook,
+)
 from kenshu.workbook.safety import Limits, check_file
 
 if TYPE_CHECKING:
@@ -72,6 +93,11 @@ def paused_gc() -> Iterator[None]:
     Reading makes hundreds of thousands of small objects and no reference cycles; the
     collector would walk them again and again as they accumulate (about a fifth of the
     time of building them). Nothing is lost: it runs again afterwards.
+
+    What was made meanwhile is then moved to the oldest generation, where it would end
+    up after the collector's next passes over the young ones, without those passes
+    (walking every record twice, a few tenths of a second at 100,000 participants). It
+    is still collected with that generation, as any long-lived object is.
     """
     if not gc.isenabled():
         yield
@@ -80,6 +106,12 @@ def paused_gc() -> Iterator[None]:
     try:
         yield
     finally:
+        # freeze() then unfreeze() moves every tracked object to the oldest generation
+        # without walking them; not when someone else keeps objects frozen (a server
+        # before forking), as unfreeze() would let those go too
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         gc.enable()
 
 
@@ -190,16 +222,87 @@ def row_builder(
     field id, converter, core?)``), so that each cell costs a few operations, and kept for
     the next sheet of the same shape. None when ``cls`` is not built field by field (see
     :func:`record_factory`).
+
+    The cells may be cleaned (:func:`~kenshu.workbook.engines.clean_row`) or not: each
+    is cleaned as it is read, and the commonest conversions (text, codes, dates, whole
+    numbers) are made in line, as their converters make them.
     """
-    shape = tuple((col, field_id, core) for col, field_id, _, core in columns)
+    shape = tuple(
+        (col, field_id, core, _INLINE.get(conv) or ("known" if hasattr(conv, KNOWN) else ""))
+        for col, field_id, conv, core in columns
+    )
     make = _builder_maker(cls, shape, tuple(unknown), needed)
     return None if make is None else make(*(conv for _, _, conv, _ in columns))
+
+
+#: The converters whose work on the commonest cells :func:`_cell_lines` writes in line.
+_INLINE: dict[Callable[[Any], Any], str] = {
+    to_text: "text",
+    to_code: "code",
+    to_date: "date",
+    to_integer: "number",
+    to_number: "number",
+}
+
+
+def _cell_lines(index: int, col: int, kind: str) -> list[str]:
+    """Code that sets ``v`` to the value of cell ``col`` converted by ``c{index}`` (None
+    for an empty cell), the cell cleaned as :func:`~kenshu.workbook.engines.clean_value`
+    cleans it (empty text and spaces are empty, whole numbers ``int``...) and the
+    commonest ``kind`` of value converted in line, to what its converter gives."""
+    c = f"c{index}"
+    if kind == "text":  # to_text: the text stripped
+        text = "v = raw.strip() or None"
+    elif kind == "code":  # to_code: ASCII text stripped, other text normalised
+        text = (
+            f"v = (raw.strip() or None) if raw.isascii() else None if raw.isspace() else {c}(raw)"
+        )
+    elif kind == "known":  # a value the converter has met before (a choice, a country)
+        text = f"v = n{index}.get(raw) or ({c}(raw) if raw and not raw.isspace() else None)"
+    else:
+        text = f"v = {c}(raw) if raw and not raw.isspace() else None"
+    if kind == "date":  # to_date: a date is itself
+        other = f"v = raw if type(raw) is date else {c}(clean(raw))"
+    elif kind == "number":  # to_integer, to_number: a whole float is its int
+        other = f"v = int(raw) if type(raw) is float and raw.is_integer() else {c}(clean(raw))"
+    else:  # a whole float is its int, as cleaning makes it
+        other = (
+            f"v = {c}(int(raw) if raw.is_integer() else raw) "
+            f"if type(raw) is float else {c}(clean(raw))"
+        )
+    lines = [
+        f"        raw = values[{col}]",
+        "        if type(raw) is str:",
+        f"            {text}",
+        "        elif raw is None:",
+        "            v = None",
+        "        else:",
+        f"            {other}",
+    ]
+    if kind in _SHARED:
+        # a column repeats names, places, dates: one object for each value, not one per
+        # cell (a fifth of the memory of 100,000 participants); up to _SHARED_VALUES
+        # values a column, so that a column of ids or e-mails costs no more than a look-up
+        lines += [
+            "        if v is not None:",
+            f"            w = m{index}.get(v)",
+            "            if w is not None:",
+            "                v = w",
+            f"            elif len(m{index}) < {_SHARED_VALUES}:",
+            f"                m{index}[v] = v",
+        ]
+    return lines
+
+
+#: The kinds of value that :func:`_cell_lines` keeps one object of for each value.
+_SHARED = frozenset({"text", "code", "date"})
+_SHARED_VALUES = 8192
 
 
 @lru_cache(maxsize=256)
 def _builder_maker(
     cls: type,
-    shape: tuple[tuple[int, str, bool], ...],
+    shape: tuple[tuple[int, str, bool, str], ...],
     unknown: tuple[tuple[int, str], ...],
     needed: tuple[str, ...],
 ) -> Callable[..., Callable[[list[Any]], Any]] | None:
@@ -210,37 +313,40 @@ def _builder_maker(
         return None
     plan, bag = found
     by_name = {entry[0]: entry for entry in plan}
-    if any(core and field_id not in by_name for _, field_id, core in shape):
+    if any(core and field_id not in by_name for _, field_id, core, _ in shape):
         return None
     scope: dict[str, Any] = {
         "new": object.__new__,
         "cls": cls,
         "set_": object.__setattr__,
+        "clean": clean_value,
+        "date": dt.date,
         "Slow": _Slow,
         "extra_": bag["extra"],
         "unknown_": bag["unknown"],
         "invalid_": bag["invalid"],
     }
-    lines = ["    def build(values):", "        record = new(cls)", "        extra = {}"]
+    lines = [f"    m{index} = {{}}" for index, (*_, kind) in enumerate(shape) if kind in _SHARED]
+    lines += [
+        f"    n{index} = c{index}.known"
+        for index, (*_, kind) in enumerate(shape)
+        if kind == "known"
+    ]
+    lines += ["    def build(values):", "        record = new(cls)", "        extra = {}"]
     placed = set()
-    for index, (col, field_id, core) in enumerate(shape):
+    for index, (col, field_id, core, kind) in enumerate(shape):
+        lines += _cell_lines(index, col, kind)
         if not core:
             lines += [
-                f"        raw = values[{col}]",
-                "        if raw is not None:",
-                f"            v = c{index}(raw)",
-                "            if v is not None:",
-                f"                extra[{field_id!r}] = v",
+                "        if v is not None:",
+                f"            extra[{field_id!r}] = v",
             ]
             continue
         name, default, factory, converter, setter = by_name[field_id]
         placed.add(name)
         scope[f"s{index}"] = setter
         if default is None and factory is None and converter is None and name not in needed:
-            lines += [
-                f"        raw = values[{col}]",
-                f"        s{index}(record, None if raw is None else c{index}(raw))",
-            ]
+            lines.append(f"        s{index}(record, v)")
             continue
         if name in needed or default is _MISSING:
             missing = "raise Slow"
@@ -249,8 +355,6 @@ def _builder_maker(
             missing = f"v = f{index}()" if factory is not None else f"v = d{index}"
         scope[f"k{index}"] = converter
         lines += [
-            f"        raw = values[{col}]",
-            f"        v = None if raw is None else c{index}(raw)",
             "        if v is None:",
             f"            {missing}",
             f"        s{index}(record, v)"
@@ -275,13 +379,13 @@ def _builder_maker(
     for col, heading in unknown:
         lines += [
             f"        raw = values[{col}]",
-            "        if raw is not None:",
-            f"            unknown[{heading!r}] = raw",
+            '        if raw is not None and raw != "":',
+            "            raw = clean(raw)",
+            "            if raw is not None:",
+            f"                unknown[{heading!r}] = raw",
         ]
     lines += [
-        "        set_(record, 'extra', extra_(extra))",
-        "        set_(record, 'unknown', unknown_(unknown))",
-        "        set_(record, 'invalid', invalid_({}))",
+        *(_bag_line(cls, bag, name, value, scope) for name, value in _BAGS),
         "        return record",
         "    return build",
     ]
@@ -289,6 +393,26 @@ def _builder_maker(
     source = f"def make({arguments}):\n" + "\n".join(lines)
     exec(source, scope)  # our own code: field ids and headings are quoted
     return scope["make"]
+
+
+#: The three bags of a record and what :func:`_builder_maker`'s code puts in them.
+_BAGS = (("extra", "extra"), ("unknown", "unknown"), ("invalid", "{}"))
+
+
+def _bag_line(cls: type, bag: dict[str, Any], name: str, value: str, scope: dict) -> str:
+    """The line that sets a record's bag to ``value``, a new dict of the built code's own:
+    given as it is where the bag's converter would only copy it (:func:`_as_dict`), and
+    through the slot's own setter where there is one."""
+    slot = getattr(cls, name, None)
+    setter = getattr(slot, "__set__", None)
+    if setter is not None:
+        scope[f"set_{name}"] = setter
+        assign = f"set_{name}(record, {{}})"
+    else:
+        assign = f"set_(record, {name!r}, {{}})"
+    if bag[name] is not _as_dict:
+        value = f"{name}_({value})"
+    return "        " + assign.format(value)
 
 
 def _takes_self(default: Any) -> bool:
@@ -338,6 +462,15 @@ class _Reader:
                     assigned[spec.id] = info
                     break
 
+        prefetch = getattr(self.book, "prefetch", None)
+        if prefetch is not None:  # the sheets still to read, in the order they are read
+            prefetch(
+                [
+                    assigned[spec.id].name
+                    for spec in SHEETS
+                    if spec.id in assigned and assigned[spec.id].name not in raw_leftovers
+                ]
+            )
         self._cohort_raw = []
         if "cohort" in assigned:
             self._read_cohort_rows(assigned["cohort"].name)
@@ -363,7 +496,10 @@ class _Reader:
             if spec.id == "cohort" or spec.id not in assigned:
                 continue
             name = assigned[spec.id].name
-            rows = iter(raw_leftovers[name]) if name in raw_leftovers else self._rows(name)
+            if name in raw_leftovers:
+                rows = iter(raw_leftovers[name])
+            else:  # a table's rows are cleaned as they are read (see _read_table)
+                rows = self._rows(name, raw=spec.id != "settings")
             if spec.id == "settings":
                 self._read_settings(name, rows, schema)
             else:
@@ -377,8 +513,10 @@ class _Reader:
                 )
         return self.data, self.findings, schema
 
-    def _rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
-        return rows_within_limit(self.book, sheet, self.path, self.limits.max_rows_per_sheet)
+    def _rows(self, sheet: str, *, raw: bool = False) -> Iterator[tuple[int, list[Any]]]:
+        return rows_within_limit(
+            self.book, sheet, self.path, self.limits.max_rows_per_sheet, raw=raw
+        )
 
     def _materialise(self, sheet: str) -> list[tuple[int, list[Any]]]:
         return [(n, _trim(v)) for n, v in self._rows(sheet) if any(c is not None for c in v)]
@@ -542,7 +680,11 @@ class _Reader:
         self, sheet_id: str, sheet: str, rows: Iterator[tuple[int, list[Any]]], schema: Schema
     ) -> None:
         spec = SHEETS_BY_ID[sheet_id]
-        header, buffered = _find_header(rows, schema, sheet_id, require_key=spec.key is not None)
+        # ``rows`` may come as the engine read them (see CalamineReader.rows): cleaned here,
+        # the rows above the data and a row that ``build`` below does not take
+        header, buffered = _find_header(
+            _cleaned(rows), schema, sheet_id, require_key=spec.key is not None
+        )
         if header is None:
             if any(any(c is not None for c in v) for _, v in buffered):
                 self.findings.append(
@@ -562,7 +704,11 @@ class _Reader:
                     RawSheet(
                         sheet,
                         [(n, _trim(v)) for n, v in buffered]
-                        + [(n, _trim(v)) for n, v in rows if any(c is not None for c in v)],
+                        + [
+                            (n, _trim(v))
+                            for n, v in _cleaned(rows)
+                            if any(c is not None for c in v)
+                        ],
                     )
                 )
             return
@@ -606,22 +752,24 @@ class _Reader:
             needed,
         )
         # The loop below runs once per row and cell: it is the hot path of reading. Most
-        # rows are built by ``build``; a row it cannot build goes the long way below.
+        # rows are built by ``build``, from the cells as the engine read them; a row it
+        # cannot build (an empty one too: it has no id) is cleaned and goes the long way.
         for number, values in _chain(after_header, rows):
             size = len(values)
-            if values.count(None) == size:
-                continue  # an empty row
-            if size < width:
-                values = values + [None] * (width - size)
             if build is not None and size <= width:
                 try:
-                    record = build(values)
+                    record = build(values + [None] * (width - size) if size < width else values)
                 except Exception:  # a problem in a cell, or no id: said the long way
                     pass
                 else:
                     records.append(record)
                     positions[id(record)] = (sheet_id, number)
                     continue
+            values = clean_row(values)
+            if values.count(None) == size:
+                continue  # an empty row
+            if size < width:
+                values = values + [None] * (width - size)
             core_values: dict[str, Any] = {}
             extra: dict[str, Any] = {}
             invalid: dict[str, Any] = {}
@@ -776,17 +924,25 @@ def _find_header(
     return best, buffered
 
 
-def _chain(first: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]):
-    yield from first
-    yield from rest
+def _chain(
+    first: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]
+) -> Iterator[tuple[int, list[Any]]]:
+    return itertools.chain(first, rest)
+
+
+def _cleaned(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    """``rows`` cleaned, one at a time: what is left of ``rows`` stays as it is."""
+    for number, values in rows:
+        yield number, clean_row(values)
 
 
 def rows_within_limit(
-    book: Any, sheet: str, path: str | Path, limit: int
+    book: Any, sheet: str, path: str | Path, limit: int, *, raw: bool = False
 ) -> Iterator[tuple[int, list[Any]]]:
     """A sheet's rows, refusing the file past ``limit`` rows (the safety scan counts rows
-    of .xlsx and .ods before parsing; this guards every format as it is read)."""
-    for number, values in book.rows(sheet):
+    of .xlsx and .ods before parsing; this guards every format as it is read). ``raw``:
+    as the engine reads them, not all cleaned (see :meth:`CalamineReader.rows`)."""
+    for number, values in book.rows(sheet, raw=True) if raw else book.rows(sheet):
         if number > limit:
             raise ReadError(
                 path,

@@ -32,13 +32,16 @@ from __future__ import annotations
 import codecs
 import contextlib
 import posixpath
+import queue
 import re
 import struct
+import threading
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator
+from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from attrs import define, field, frozen
 from kenshu.model import Finding
@@ -55,6 +58,8 @@ _READ_SIZE = 1 << 16  # compressed bytes read at a time
 _CHUNK = 1 << 20  # inflated bytes handed to the scanner at a time
 _SMALL_PART = 4 * _MIB  # the workbook's own small parts are kept to name its sheets
 _MAX_NOTES = 50  # formula cells named one by one before a summary finding
+_AHEAD_FROM = 4 * _MIB  # a sheet this large is inflated by a thread of its own (see below)
+_AHEAD = 3  # chunks inflated ahead of the one being searched
 
 LIMIT_SETTINGS = (
     Setting(
@@ -333,7 +338,7 @@ class _Archive:
 
     # -- inflating -------------------------------------------------------------------
 
-    def _inflate(self, handle: BinaryIO, entry: zipfile.ZipInfo) -> Iterator[bytes]:
+    def _inflate(self, handle: BinaryIO, entry: zipfile.ZipInfo) -> Generator[bytes, None, None]:
         """The entry's real content, a chunk at a time, whatever its directory declares.
 
         Refuses the file as soon as the entry inflates past what it declares, past a
@@ -474,8 +479,14 @@ class _Archive:
             self._scan_with(handle, entry, _Scanner(self, entry.filename, kind, exact=True))
 
     def _scan_with(self, handle: BinaryIO, entry: zipfile.ZipInfo, scanner: _Scanner) -> None:
-        for piece in self._inflate(handle, entry):
-            scanner.feed(piece)
+        pieces = self._inflate(handle, entry)
+        if entry.file_size >= _AHEAD_FROM and scanner.kind != "other":
+            pieces = _inflated_ahead(pieces)
+        # closed here, even when the scanner refuses the file: a thread inflating ahead
+        # ends before anything else (a rescan) reads the file
+        with contextlib.closing(pieces):
+            for piece in pieces:
+                scanner.feed(piece)
         scanner.close()
 
     def where(self, part: str) -> str:
@@ -499,16 +510,23 @@ _ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(/?)>")
 _ODS_ROWS_REPEATED = re.compile(rb"number-rows-repeated\s*=\s*[\"'](\d+)[\"']")
 _ODS_COLUMNS_REPEATED = re.compile(rb"number-columns-repeated\s*=\s*[\"'](\d+)[\"']")
 _ODS_NAME = re.compile(rb"table:name\s*=\s*\"([^\"]*)\"")
-_ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
-_WIDE_COLUMN = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
+_ROW_NUMBER = re.compile(rb'<row(?: r="([0-9]+)")?')
 _ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*)>")
 _PREFIX_HINT = re.compile(rb":(?:row|c )")
 _CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]+)"')
-#: Letters to ``A`` and digits to ``0``: a cell reference ``r="AB1234"`` reads ``AA0000``.
-_REF_SHAPE = bytes.maketrans(
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", b"A" * 52 + b"0" * 10
-)
-_REF = re.compile(rb"\br\s*=\s*[\"']?([A-Za-z]{0,3}[0-9]*)")
+#: any number of letters: a reader places ``r="AAAA1"`` at column 18279, past XFD
+_REF = re.compile(rb"\br\s*=\s*[\"']?([A-Za-z]*[0-9]*)")
+
+
+@lru_cache(maxsize=8)
+def _unusual_cells(digits: int) -> re.Pattern[bytes]:
+    """The cells a quick pass must look at: all but ``<c r="`` with a letter and at most
+    ``digits`` digits (most cells). ``<c r="`` with two or three letters and at most
+    ``digits`` digits gives its letters; any other (more digits, other letters or none,
+    lower case, ``r`` not first, ``<col``...) gives ``b""``: read element by element."""
+    return re.compile(
+        rb'<c(?! r="[A-Z][0-9]{1,%d}")(?: r="([A-Z]{2,3})[0-9]{1,%d}")?' % (digits, digits)
+    )
 
 
 class _Rescan(Exception):
@@ -611,8 +629,14 @@ class _Scanner:
             return
         # Each test below is one pass over the chunk (the chunks of a large sheet add up
         # to most of the inflated bytes): the passes are as few as the checks allow.
-        rows = head.count(b"<row")
-        numbers = _ROW_NUMBER.findall(head) if rows and self.kind == "sheet" else []
+        if self.kind == "sheet":
+            numbers = _ROW_NUMBER.findall(head)  # b"" for a <row without r first
+            rows = len(numbers)
+            if b"" in numbers:
+                numbers = [number for number in numbers if number]
+        else:
+            rows = head.count(b"<row")
+            numbers = []
         if rows and len(numbers) != rows:  # every <row is a <row r="...": no <rowBreaks
             rows -= head.count(b"<rowBreaks")
         # a namespace prefix on a row or a cell is rare: one search says whether to look
@@ -625,9 +649,11 @@ class _Scanner:
             raise self._too_many_rows(self.archive.where(self.part))
         if self.kind == "sheet":
             self._extent(head, rows, prefixed or (hint and b":c " in head), numbers)
-            if b"<f" in head:
+            # a search for one byte is quicker than for two where "<" is everywhere, and
+            # a sheet without formulas or negative numbers often has no "f" or "-" at all
+            if b"f" in head and b"<f" in head:
                 self._formulas(head)
-            if b"<v>-" in head:
+            if b"-" in head and b"<v>-" in head:
                 self._negatives(head)
 
     def _too_many_rows(self, where: str) -> ReadError:
@@ -756,23 +782,13 @@ class _Scanner:
         first: then a few quick searches find them; anything else (another attribute
         order, no ``r``, a namespace prefix) is read element by element, placing the cells
         without ``r`` the way readers do."""
-        cells = head.count(b"<c")
-        plain = (
-            not self.exact
-            and not prefixed
-            and len(numbers) == rows  # every row element, with r first
-            and (cells == 0 or head.count(b'<c r="') == cells)  # every cell, with r first
-        )
+        plain = not self.exact and not prefixed and len(numbers) == rows  # r first in each
         if plain:
             if numbers:
                 self.max_row = max(self.max_row, *map(int, numbers))
                 self.current_row = int(numbers[-1])
-            if cells:
-                wide = _WIDE_COLUMN.findall(head)
-                self.max_column = max(self.max_column, 26)
-                if wide:
-                    self.max_column = max(self.max_column, *map(_column_number, set(wide)))
-                plain = self._cell_rows_within(head)
+            if b"<c" in head:
+                plain = self._cells_within(head)
         if not plain:
             self._elements(head)
         if self.ceiling * self.max_column > self.archive.limits.max_cells_per_sheet:
@@ -781,15 +797,20 @@ class _Scanner:
             raise _Rescan
         self._check_extent(self.archive.where(self.part))
 
-    def _cell_rows_within(self, head: bytes) -> bool:
-        """Whether the cells' own rows are within what the extent allows, as counted from
-        the row elements (a cell ``r="A900000"`` inside ``<row r="2">`` is placed in row
-        900000 all the same). One translated copy answers it: no cell reference has more
-        digits than the farthest row has. When its digits could still go past a limit,
-        the cells' rows are read one by one. False: read the chunk element by element."""
+    def _cells_within(self, head: bytes) -> bool:
+        """The farthest column of the chunk's cells, and whether their own rows are
+        within what the extent allows, as counted from the row elements (a cell
+        ``r="A900000"`` inside ``<row r="2">`` is placed in row 900000 all the same). One
+        search answers both: every cell is ``<c r="`` with up to three capital letters
+        and no more digits than the farthest row has, and its columns of two or three
+        letters are the ones to measure. When those digits could still go past a limit,
+        the cells' rows are read one by one. False: read the chunk element by element (a
+        cell written otherwise, with a lower-case or a four-letter column too)."""
         digits = len(str(self.max_row or 1))
-        if b"A" + b"0" * (digits + 1) in head.translate(_REF_SHAPE):
-            return False  # a longer number after a letter: a cell farther down, perhaps
+        wide = set(_unusual_cells(digits).findall(head))
+        if b"" in wide:
+            return False  # a longer number, another form: a cell farther away, perhaps
+        self.max_column = max(self.max_column, 26, *map(_column_number, wide))
         ceiling = 10**digits - 1  # no cell of this chunk lies below this row
         limits = self.archive.limits
         if ceiling <= limits.max_rows_per_sheet and (
@@ -827,6 +848,45 @@ class _Scanner:
 
 # ---------------------------------------------------------------------------
 # Small helpers
+
+
+def _inflated_ahead(pieces: Generator[bytes, None, None]) -> Generator[bytes, None, None]:
+    """``pieces`` as they come, taken from a thread that runs the inflating generator a
+    few chunks ahead: zlib lets go of the interpreter while it inflates, so, with a
+    second core, the next chunks are inflated while this one is searched. The same
+    chunks in the same order; an exception of the generator (a limit) is raised here, in
+    its turn. Closing this generator stops the thread and waits for it to end."""
+    ahead: queue.Queue[Any] = queue.Queue(_AHEAD)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for piece in pieces:
+                ahead.put((piece, None))
+                if stop.is_set():
+                    return
+            ahead.put((None, None))
+        except BaseException as exc:  # handed over to be raised where it is expected
+            ahead.put((None, exc))
+        finally:
+            pieces.close()
+
+    worker = threading.Thread(target=produce, name="kenshu-inflate", daemon=True)
+    worker.start()
+    try:
+        while True:
+            piece, problem = ahead.get()
+            if problem is not None:
+                raise problem
+            if piece is None:
+                return
+            yield piece
+    finally:
+        stop.set()
+        while worker.is_alive():  # let a blocked put() through, so that the thread ends
+            with contextlib.suppress(queue.Empty):
+                ahead.get(timeout=0.01)
+        worker.join()
 
 
 def _declared_entry_count(handle: BinaryIO) -> int | None:

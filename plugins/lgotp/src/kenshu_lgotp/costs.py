@@ -49,7 +49,16 @@ def charge(
     (``findings_only``: only the warnings, as validation needs, without the costs)."""
     borne = settings["host_borne_items"]
     borne_text = ", ".join(borne)
+    if findings_only:  # what data.host and data.participant say, looked up in line
+        known_hosts = {h.host_id for h in data.hosts}
+        host_of_trainee = {p.participant_id: p.host_id for p in data.participants}
     for line in data.costs:
+        if findings_only and line.item in borne:  # the commonest line: is a host known?
+            host_id = line.host_id or (
+                None if line.participant_id is None else host_of_trainee.get(line.participant_id)
+            )
+            if host_id is not None and host_id in known_hosts:
+                continue
         item = line.item or "other"
         if line.item not in borne:
             if not findings_only:

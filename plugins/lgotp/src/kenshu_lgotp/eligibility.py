@@ -82,13 +82,27 @@ def _rules(settings: Settings) -> _Rules:
 
 
 def check_participant(data: CohortData, p: Participant, settings: Settings) -> list[Finding]:
-    """The eligibility findings for one participant, in rule order."""
+    """The eligibility findings for one participant, in rule order.
+
+    Each rule is first tested here, in line, and its function (which tests it again and
+    says what is wrong) called only for a participant it may concern: this runs for
+    every participant, and most pass every rule."""
     rules = _rules(settings)
     found: list[Finding] = []
-    _organisation(data, p, rules, found)
-    _language(data, p, rules, found)
-    _recommendation(data, p, rules, found)
-    if not p.extra.get("leadership_evidence"):
+    kind = p.organisation_type
+    if (
+        (kind is not None and kind not in rules.allowed)
+        or p.home_country == "JP"
+        or p.nationality == "JP"
+    ):
+        _organisation(data, p, rules, found)
+    english = _CEFR_RANK.get(p.english_level)
+    if english is None or rules.min_en_rank is None or english < rules.min_en_rank:
+        _language(data, p, rules, found)
+    extra = p.extra
+    if rules.require_recommendation and extra.get("recommended") is not True:
+        _recommendation(data, p, rules, found)
+    if not extra.get("leadership_evidence"):
         found.append(
             data.warning(
                 "lgotp.leadership-evidence-missing",
@@ -100,8 +114,10 @@ def check_participant(data: CohortData, p: Participant, settings: Settings) -> l
                 field="leadership_evidence",
             )
         )
-    _length(data, p, rules, found)
-    _arrival_window(data, p, rules, found)
+    if p.arrival_date is not None:
+        if p.departure_date is not None:
+            _length(data, p, rules, found)
+        _arrival_window(data, p, rules, found)
     return found
 
 
