@@ -146,13 +146,19 @@ def _in_pool(
     finish: Callable[[BatchItem], None],
 ) -> None:
     pending = list(work)
-    _start_worker(disabled)  # where workers are forked, they start with the plugins loaded
+    # Forked workers start with the plugins and the conversion's modules loaded, once,
+    # here, instead of each loading them again.
+    _start_worker(disabled)
+    _load_modules({to for _, _, to in work})
     # What the workers inherit stays out of their collector's passes: walking it would
     # copy the pages it lies on into every worker (the collector writes to each object).
     gc.freeze()
     try:
         with concurrent.futures.ProcessPoolExecutor(
-            max_workers=jobs, initializer=_start_worker, initargs=(disabled,)
+            max_workers=jobs,
+            mp_context=_fork_context(),
+            initializer=_start_worker,
+            initargs=(disabled,),
         ) as pool:
             futures = {pool.submit(convert_one, job): job for job in pending}
             broken: list[tuple[Path, Path, str]] = []
@@ -171,11 +177,41 @@ def _in_pool(
         finish(_isolated(job, disabled))
 
 
+def _fork_context() -> Any:
+    """Fork where the system can (Linux, macOS): a forked worker inherits what this process
+    has loaded. ``None`` elsewhere: the platform's default start method (Python 3.14 starts
+    workers from a fresh server process by default, which would load everything again)."""
+    import multiprocessing
+
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None
+
+
+def _load_modules(targets: Iterable[str]) -> None:
+    """Import what converting to ``targets`` needs (each import is lazy in the commands)."""
+    import kenshu.io
+    import kenshu.validate
+    import python_calamine  # noqa: F401
+
+    for to in targets:
+        if to == "json":
+            import kenshu.serial
+        elif to == "xlsx":
+            import kenshu.workbook.export
+        else:
+            import kenshu.report
+            import kenshu.report_write  # noqa: F401
+
+
 def _isolated(job: tuple[Path, Path, str], disabled: tuple[str, ...]) -> BatchItem:
     started = time.perf_counter()
     try:
         with concurrent.futures.ProcessPoolExecutor(
-            max_workers=1, initializer=_start_worker, initargs=(disabled,)
+            max_workers=1,
+            mp_context=_fork_context(),
+            initializer=_start_worker,
+            initargs=(disabled,),
         ) as pool:
             return pool.submit(convert_one, job).result()
     except concurrent.futures.process.BrokenProcessPool:

@@ -253,7 +253,15 @@ def read(path: Path, monkeypatch: pytest.MonkeyPatch, *, cleaned: bool) -> Any:
     return records, where, data.unknown_columns, data.unkeyed_rows, findings
 
 
-def test_a_workbook_reads_alike_both_ways(tricky: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parse ahead whatever the workbook's size."""
+    monkeypatch.setattr(engines, "PARSE_AHEAD_FROM", 0)
+
+
+def test_a_workbook_reads_alike_both_ways(
+    tricky: Path, monkeypatch: pytest.MonkeyPatch, ahead: None
+) -> None:
     quick = read(tricky, monkeypatch, cleaned=False)
     assert quick == read(tricky, monkeypatch, cleaned=True)
     records, _, unknown_columns, unkeyed, findings = quick
@@ -267,7 +275,17 @@ def test_a_workbook_reads_alike_both_ways(tricky: Path, monkeypatch: pytest.Monk
 # Sheets parsed ahead
 
 
-def test_sheets_parsed_ahead_read_as_sheets_parsed_in_turn(tricky: Path) -> None:
+def test_a_small_workbook_is_not_parsed_ahead(tricky: Path) -> None:
+    assert tricky.stat().st_size < engines.PARSE_AHEAD_FROM
+    book = engines.CalamineReader(tricky)
+    names = [info.name for info in book.sheets()]
+    book.prefetch(names)
+    assert book._worker is None and book._ready == {}
+    assert [number for number, _ in book.rows(names[0])]  # read as asked
+    book.close()
+
+
+def test_sheets_parsed_ahead_read_as_sheets_parsed_in_turn(tricky: Path, ahead: None) -> None:
     book = engines.CalamineReader(tricky)
     names = [info.name for info in book.sheets()]
     in_turn = {name: list(book.rows(name)) for name in names}
@@ -281,7 +299,7 @@ def test_sheets_parsed_ahead_read_as_sheets_parsed_in_turn(tricky: Path) -> None
     book.close()
 
 
-def test_a_sheet_not_parsed_ahead_waits_for_those_that_are(tricky: Path) -> None:
+def test_a_sheet_not_parsed_ahead_waits_for_those_that_are(tricky: Path, ahead: None) -> None:
     book = engines.CalamineReader(tricky)
     names = [info.name for info in book.sheets()]
     book.prefetch(names[1:])
