@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from kenshu.workbook import safety
 from kenshu.workbook.engines import ReadError
-from test_safety_scan import rows, sheet_workbook
+from test_safety_scan import rows, scans_exact, sheet_workbook
 
 
 @pytest.mark.parametrize(
@@ -111,14 +111,7 @@ def test_a_large_sheet_read_again_exactly_is_inflated_again(
     """The thread inflating ahead has ended when the sheet is read again from the start
     (a column widened in its last row: see test_safety_scan)."""
     path = sheet_workbook(tmp_path / "wide.xlsx", rows(90_000, last='<c r="GR90000"><v>1</v></c>'))
-    exact = []
-    original = safety._Scanner.__init__
-
-    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        original(self, *args, **kwargs)
-        exact.append(self.exact)
-
-    monkeypatch.setattr(safety._Scanner, "__init__", spy)
+    exact = scans_exact(monkeypatch)
     before = _threads()
     with pytest.raises(ReadError, match="spans 90000 rows by 200 columns"):
         safety.check_file(path, safety.Limits(max_cells_per_sheet=17_999_999))
