@@ -406,15 +406,18 @@ def print_validation(path: str, outcome, lang: str = "en") -> None:
         click.echo(
             f"{head}: {verdict} ({counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s))"
         )
+    lines = []  # echoed at once: one write, not one (flushed) write per finding
     for severity in ("error", "warning", "info"):
         group = [f for f in outcome.findings if f.severity == severity]
         if not group:
             continue
-        click.echo(f"  {_SEVERITY_JA[severity]}:" if lang == "ja" else f"  {severity}s:")
+        lines.append(f"  {_SEVERITY_JA[severity]}:" if lang == "ja" else f"  {severity}s:")
         for f in group:
             where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
             who = f" [{f.subject}]" if f.subject else ""
-            click.echo(f"    {where}{who}: {f.message_in(lang)} ({f.code})")
+            lines.append(f"    {where}{who}: {f.message_in(lang)} ({f.code})")
+    if lines:
+        click.echo("\n".join(lines))
 
 
 @cli.command()
