@@ -106,6 +106,7 @@ def batch(
             pattern=pattern,
             disabled=state.disabled,
             progress=progress,
+            registry=state.registry,  # discovered once, for the summary's plugin problems too
         )
     finally:
         if bar is not None:

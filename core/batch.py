@@ -111,11 +111,13 @@ def run_batch(
     pattern: str | None = None,
     disabled: Sequence[str] = (),
     progress: Callable[[BatchItem], None] | None = None,
+    registry: Any = None,
 ) -> list[BatchItem]:
     """Convert every workbook under ``source_dir`` into ``dest_dir`` (see the module).
 
     ``progress`` is called with each item as it finishes (in the order they finish);
-    the list returned is in the files' order.
+    the list returned is in the files' order. ``registry``, the caller's plugin registry
+    (discovered with the same ``disabled``), saves discovering the plugins again.
     """
     if to not in TARGETS:
         raise ValueError(f"cannot convert to {to!r} (use {', '.join(TARGETS)})")
@@ -130,8 +132,8 @@ def run_batch(
         if progress is not None:
             progress(item)
 
+    _start_worker(tuple(disabled), registry)  # here: forked workers inherit the plugins
     if jobs == 1 or len(work) <= 1:
-        _start_worker(tuple(disabled))
         for job in work:
             finish(convert_one(job))
     else:
@@ -146,9 +148,8 @@ def _in_pool(
     finish: Callable[[BatchItem], None],
 ) -> None:
     pending = list(work)
-    # Forked workers start with the plugins and the conversion's modules loaded, once,
-    # here, instead of each loading them again.
-    _start_worker(disabled)
+    # Forked workers start with the conversion's modules loaded, once, here, instead of
+    # each loading them again (the plugins are loaded already: see run_batch).
     _load_modules({to for _, _, to in work})
     # What the workers inherit stays out of their collector's passes: walking it would
     # copy the pages it lies on into every worker (the collector writes to each object).
@@ -228,16 +229,20 @@ def _isolated(job: tuple[Path, Path, str], disabled: tuple[str, ...]) -> BatchIt
 # In each worker process
 
 _registry: Any = None
+_registry_disabled: tuple[str, ...] | None = None  # the plugins _registry was found without
 
 
-def _start_worker(disabled: tuple[str, ...] = ()) -> None:
-    """Load the plugins once per worker process."""
-    global _registry
-    if _registry is None or getattr(_registry, "_batch_disabled", None) != disabled:
+def _start_worker(disabled: tuple[str, ...] = (), registry: Any = None) -> None:
+    """Load the plugins once per process (a forked worker inherits them), or take the
+    caller's ``registry``."""
+    global _registry, _registry_disabled
+    if registry is not None:
+        _registry, _registry_disabled = registry, disabled
+    elif _registry is None or _registry_disabled != disabled:
         from kenshu.plugins import PluginRegistry
 
         _registry = PluginRegistry.discover(disabled=disabled)
-        _registry._batch_disabled = disabled
+        _registry_disabled = disabled
 
 
 def convert_one(job: tuple[Path, Path, str]) -> BatchItem:

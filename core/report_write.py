@@ -8,7 +8,7 @@ from typing import Any
 
 from kenshu.report import Report
 from kenshu.wareki import format_date
-from kenshu.workbook.xlsxwrite import Cell, Style, XlsxBook, XlsxSheet, xlsx_workbook
+from kenshu.workbook.xlsxwrite import XlsxBook, XlsxSheet, xlsx_workbook
 
 _TITLES = {
     "en": {
@@ -355,12 +355,6 @@ def _rows(
     widths: list[int] | None = None,
     date_style: str = "iso",
 ) -> None:
-    for index, width in enumerate(widths or []):
-        ws.column(index, width=width)
-    ws.freeze(1)
-    bold = Style(bold=True)
-    ws.append([Cell(name, bold) for name in header])
-    for row in rows:
-        if date_style != "iso":
-            row = [format_date(value, date_style) for value in row]
-        ws.append(row)
+    if date_style != "iso":
+        rows = [[format_date(value, date_style) for value in row] for row in rows]
+    ws.table(header, rows, widths)

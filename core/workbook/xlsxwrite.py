@@ -117,6 +117,9 @@ class Style(NamedTuple):
     number_format: str | None = None
 
 
+_BOLD = Style(bold=True)
+
+
 class Cell:
     """A value with a style and/or a comment (plain values need no :class:`Cell`)."""
 
@@ -246,6 +249,21 @@ class XlsxSheet:
         """Keep the first ``rows`` rows in view when scrolling."""
         self._ws.freeze_panes(rows, 0)
 
+    def table(
+        self,
+        header: Iterable[str],
+        rows: Iterable[Iterable[Any]],
+        widths: Iterable[float] | None = None,
+    ) -> None:
+        """A table: the columns' ``widths`` (in characters, from column A), ``header`` in
+        bold and kept in view when scrolling, then ``rows``."""
+        for index, width in enumerate(widths or ()):
+            self.column(index, width=width)
+        self.freeze(self._row + 1)
+        self.append([Cell(name, _BOLD) for name in header])
+        for row in rows:
+            self.append(row)
+
     def dropdown(self, cells: str, source: str) -> None:
         """A list validation on ``cells`` (``"B3:B500"`` or ``"B2 B5"``) offering the values
         of ``source`` (``"_lists!$A$2:$A$4"``); other values are accepted too."""
@@ -340,7 +358,7 @@ def _number(value: int | float) -> int | float | str:
     """A number as a cell holds it; one that Excel cannot hold as a number is text."""
     if value != value or value == _INFINITY or value == -_INFINITY:
         return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
-    if type(value) is int and not -(2**53) <= value <= 2**53:
+    if type(value) is int and not -_INT <= value <= _INT:
         try:
             return float(value)  # Excel keeps 15 digits, as the reader would see anyway
         except OverflowError:

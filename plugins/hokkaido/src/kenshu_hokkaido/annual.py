@@ -613,13 +613,8 @@ def as_json(annual: Annual, lang: str = "en") -> dict[str, Any]:
 def write_workbook(path: str | Path, annual: Annual, lang: str = "en") -> None:
     """Write the report at ``path`` atomically, in ``lang`` (never a formula from a text
     cell)."""
-    from kenshu.workbook.xlsxwrite import Cell, Style, xlsx_workbook
+    from kenshu.workbook.xlsxwrite import xlsx_workbook
 
-    bold = Style(bold=True)
     with xlsx_workbook(path) as book:
         for title, header, rows in sheets(annual, lang):
-            ws = book.sheet(title)
-            ws.freeze(1)
-            ws.append([Cell(name, bold) for name in header])
-            for row in rows:
-                ws.append(row)
+            book.sheet(title).table(header, rows)

@@ -254,9 +254,7 @@ def resolve(name: str, day: dt.date, reorganised_on: dt.date) -> Match:
             return Match("ok", unit=unit)
     if k in earlier:
         written = earlier[k][0]
-        then = next(
-            (u for u in earlier_units() if u.code == written.code and u.in_force(day)), None
-        )
+        then = _earlier_in_force(written.code, day)
         if written.valid_from is not None and day < written.valid_from:
             return Match("not_yet", unit=then, written=written)
         return Match("superseded", unit=then, written=written) if then else Match("unknown")
@@ -275,8 +273,10 @@ def _gone(k: str, day: dt.date, reorganised_on: dt.date) -> Match:
     if day >= reorganised_on:
         became = current_units().get(written.successor)
     else:
-        became = next(
-            (u for u in earlier_units() if u.code == written.successor and u.in_force(day)),
-            None,
-        )
+        became = _earlier_in_force(written.successor, day)
     return Match("superseded", unit=became, written=written) if became else Match("unknown")
+
+
+def _earlier_in_force(code: int, day: dt.date) -> Unit | None:
+    """The earlier unit of GSO ``code`` in force on ``day``, if any."""
+    return next((u for u in earlier_units() if u.code == code and u.in_force(day)), None)
