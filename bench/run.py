@@ -81,10 +81,10 @@ WHY = {
     "with its typed calls; the rest is reading the JSON a record at a time and checking "
     "every value against its field (about a fifth of the time), and start-up.",
     "json_to_xlsx_memory": "The records pass through temporary files on their way to the "
-    "workbook, so memory does not follow the rows: it is the same at 10,000 and 100,000 "
-    "participants. The smallest size uses less because its JSON file (1 MB) is smaller "
-    "than the million characters read at a time, which the larger ones fill; the "
-    "findings kept for the output (14,805 at 100,000 participants) also stay in memory.",
+    "workbook (XlsxWriter's constant-memory mode) and the JSON is read a quarter of a "
+    "million characters at a time, so memory should not follow the rows; what is left "
+    "is start-up, the findings kept for the output (14,805 at 100,000 participants) and "
+    "the allocator's own slack.",
     "batch": "Two processes can only be twice as fast when the machine has two idle cores "
     "(run the benchmark on a quiet machine), and only on the part that is divided: the "
     "start-up, the plugins' discovery and the first imports are paid whatever the jobs "

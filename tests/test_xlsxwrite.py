@@ -293,6 +293,28 @@ def test_memory_stays_flat_one_row_at_a_time(tmp_path: Path) -> None:
     assert read_back(path, "calamine")["S"][999] == [999, "row 999"]
 
 
+def test_spilled_rows_are_copied_into_each_sheet_whole(tmp_path: Path) -> None:
+    """The rows each sheet spilled to its temporary file (here several copy chunks of
+    multi-byte text) come back whole and in order, and the temporary files are gone."""
+    path = tmp_path / "t.xlsx"
+    names = ["Nguyễn Thị Hồng Nhung", "山田 太郎", "Ólafsdóttir 😀"]
+    spilled = []
+    with xlsx_workbook(path) as book:
+        for title in ("A", "B"):
+            sheet = book.sheet(title)
+            for n in range(3000):
+                sheet.append([n, f"{title} {names[n % 3]} {n}"])
+            spilled.append(Path(sheet._ws.row_data_filename))
+        book.sheet("Empty")
+    for engine in ENGINES:
+        sheets = read_back(path, engine)
+        for title in ("A", "B"):
+            assert sheets[title] == [[n, f"{title} {names[n % 3]} {n}"] for n in range(3000)]
+        assert sheets["Empty"] == []
+    assert len(sheet_xml(path, 1).encode("utf-8")) > 2 * (1 << 16)  # more than one chunk
+    assert not any(p.exists() for p in spilled)
+
+
 def test_xlsxwriter_is_imported_only_when_writing() -> None:
     code = (
         "import sys, kenshu.workbook.export, kenshu.report_write, kenshu.diff, kenshu.cli.main;"

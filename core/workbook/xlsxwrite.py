@@ -30,6 +30,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -54,6 +55,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"
 _INFINITY = float("inf")
 _INT = 2**53  # integers a double holds exactly: -_INT <= n <= _INT
+_COPY_CHUNK = 1 << 16  # bytes copied at a time from a sheet's spilled rows into the sheet
 _MAX_ROWS = 1_048_576
 _MAX_COLUMNS = 16_384
 
@@ -402,6 +404,22 @@ def _worksheet_class() -> type:
             @staticmethod
             def _escape_control_characters(data: Any) -> Any:
                 return data
+
+            def _write_optimized_sheet_data(self) -> None:
+                # The rows spilled to the temporary file are copied into the sheet as
+                # bytes. XlsxWriter reads them back as text, decoding and encoding every
+                # character again, and the strings made on the way left the heap 5 MB
+                # larger at 10,000 participants: peak memory followed the rows.
+                if self.dim_rowmin is None:
+                    super()._write_optimized_sheet_data()
+                    return
+                self._xml_start_tag("sheetData")
+                self.row_data_fh.close()
+                self.fh.flush()
+                with open(self.row_data_filename, "rb") as rows:
+                    shutil.copyfileobj(rows, self.fh.buffer, _COPY_CHUNK)
+                os.unlink(self.row_data_filename)
+                self._xml_end_tag("sheetData")
 
         _WORKSHEET.append(KenshuWorksheet)
     return _WORKSHEET[0]
