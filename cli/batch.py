@@ -72,7 +72,8 @@ def batch(
         fail(f"{dest_dir}: is a file; give a folder for the outputs")
     if dest.resolve() == source.resolve():
         fail("DEST_DIR is SOURCE_DIR: kenshu never writes beside its inputs; give another folder")
-    total = len(find_workbooks(source, pattern, exclude=dest))
+    files = find_workbooks(source, pattern, exclude=dest)
+    total = len(files)
     if total == 0:
         fail(f"no workbooks under {source_dir}" + (f" matching {pattern!r}" if pattern else ""))
     workers = min(jobs or default_jobs(), total)
@@ -107,6 +108,7 @@ def batch(
             disabled=state.disabled,
             progress=progress,
             registry=state.registry,  # discovered once, for the summary's plugin problems too
+            files=files,
         )
     finally:
         if bar is not None:

@@ -70,16 +70,23 @@ def find_workbooks(
     when it is inside the source) and spreadsheet lock files are left out.
     """
     root = Path(source_dir)
-    skip = Path(exclude).resolve() if exclude is not None else None
+    # The folder to leave out, as a path under root (None when it is not under root: the
+    # walk does not follow links to folders, so nothing it finds can be inside it).
+    skip: tuple[str, ...] | None = None
+    if exclude is not None:
+        excluded, resolved_root = Path(exclude).resolve(), root.resolve()
+        if excluded.is_relative_to(resolved_root):
+            skip = excluded.relative_to(resolved_root).parts
     found = []
     for path in root.rglob("*"):
         if path.suffix.lower() not in WORKBOOK_SUFFIXES or not path.is_file():
             continue
         if path.name.startswith(_LOCK_PREFIXES):
             continue
-        if skip is not None and path.resolve().is_relative_to(skip):
+        parts = path.relative_to(root).parts
+        if skip is not None and parts[: len(skip)] == skip:
             continue
-        relative = path.relative_to(root).as_posix()
+        relative = "/".join(parts)
         if pattern and not (
             fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern)
         ):
@@ -112,17 +119,21 @@ def run_batch(
     disabled: Sequence[str] = (),
     progress: Callable[[BatchItem], None] | None = None,
     registry: Any = None,
+    files: Sequence[Path] | None = None,
 ) -> list[BatchItem]:
     """Convert every workbook under ``source_dir`` into ``dest_dir`` (see the module).
 
     ``progress`` is called with each item as it finishes (in the order they finish);
     the list returned is in the files' order. ``registry``, the caller's plugin registry
-    (discovered with the same ``disabled``), saves discovering the plugins again.
+    (discovered with the same ``disabled``), saves discovering the plugins again, and
+    ``files``, the caller's :func:`find_workbooks` of the same folder and ``pattern``
+    (with ``exclude=dest_dir``), saves walking the folder again.
     """
     if to not in TARGETS:
         raise ValueError(f"cannot convert to {to!r} (use {', '.join(TARGETS)})")
     source_dir, dest_dir = Path(source_dir), Path(dest_dir)
-    files = find_workbooks(source_dir, pattern, exclude=dest_dir)
+    if files is None:
+        files = find_workbooks(source_dir, pattern, exclude=dest_dir)
     work = [(f, target_for(f, source_dir, dest_dir, to), to) for f in files]
     jobs = max(1, jobs or default_jobs())
     done: dict[Path, BatchItem] = {}

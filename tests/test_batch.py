@@ -144,3 +144,27 @@ def test_targets_mirror_the_tree(tmp_path: Path) -> None:
     assert target_for(source, tmp_path / "src", tmp_path / "dst", "report").name == (
         "hosts-report.xlsx"
     )
+
+
+def test_only_the_output_folder_itself_is_left_out(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The output folder is matched by its path, however either folder is written: a
+    sibling whose name starts the same is still read, through a link to the source too."""
+    tree = tmp_path / "tree"
+    shutil.copytree(sources, tree)
+    (tree / "normalised").mkdir()
+    shutil.copyfile(tree / "kochi" / "nankoku.xlsx", tree / "normalised" / "old.xlsx")
+    (tree / "normalised-2023").mkdir()
+    shutil.copyfile(tree / "kochi" / "nankoku.xlsx", tree / "normalised-2023" / "kept.xlsx")
+    (tmp_path / "link").symlink_to(tree, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    for source, exclude in [
+        (tree, tree / "normalised"),
+        (Path("tree"), Path("tree/normalised")),
+        (Path("link"), tree / "normalised"),
+        (tree, Path("link/normalised")),
+    ]:
+        names = sorted(p.name for p in find_workbooks(source, exclude=exclude))
+        assert names == ["broken.xlsx", "kasama.xlsx", "kept.xlsx", "nankoku.xlsx", "yokohama.xlsx"]
+    assert len(find_workbooks(tree, exclude=tmp_path / "elsewhere")) == 6
