@@ -4,9 +4,11 @@
     python bench/run.py --sizes 1000,10000 --no-peers --out short-results.md
 
 Every measurement is a process of its own (wall time, CPU time and the peak resident
-memory of that process, from ``os.wait4``), on the same generated workbooks, which are
-made once and kept in ``out/bench/`` (git-ignored). Ratios are what to compare across
-machines; absolute times depend on the machine and on what else it runs.
+memory of that process, from ``os.wait4``; a small launcher, ``bench/launch.py``, starts
+them, so that this process's own memory is not counted in theirs), on the same
+generated workbooks, which are made once and kept in ``out/bench/`` (git-ignored).
+Ratios are what to compare across machines; absolute times depend on the machine and on
+what else it runs.
 """
 
 from __future__ import annotations
@@ -136,19 +138,61 @@ def measure_pair(
 
 
 def run_wait4(argv: Sequence[str], ok: Sequence[int] = (0,)) -> Sample:
-    """Run ``argv``; wall time, and CPU time and peak memory of exactly that process."""
-    with tempfile.TemporaryFile() as out, open(os.devnull, "wb") as null:
-        started = time.perf_counter()
-        process = subprocess.Popen(list(argv), stdout=out, stderr=null, cwd=ROOT, env=_env())
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        process.returncode = code = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        text = out.read().decode("utf-8", "replace")
+    """Run ``argv``; wall time, and CPU time and peak memory of exactly that process
+    (started by the launcher when it runs: see ``bench/launch.py``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "stdout"
+        if _LAUNCHER is not None:
+            job = {"argv": list(argv), "cwd": str(ROOT), "env": _env(), "out": str(out)}
+            assert _LAUNCHER.stdin is not None and _LAUNCHER.stdout is not None
+            _LAUNCHER.stdin.write(json.dumps(job) + "\n")
+            _LAUNCHER.stdin.flush()
+            answer = json.loads(_LAUNCHER.stdout.readline())
+            wall, cpu, maxrss_kb, code = (
+                answer["wall"],
+                answer["cpu"],
+                answer["maxrss_kb"],
+                answer["status"],
+            )
+        else:
+            with open(out, "wb") as sink, open(os.devnull, "wb") as null:
+                started = time.perf_counter()
+                process = subprocess.Popen(
+                    list(argv), stdout=sink, stderr=null, cwd=ROOT, env=_env()
+                )
+                _, status, usage = os.wait4(process.pid, 0)
+                wall = time.perf_counter() - started
+                process.returncode = code = os.waitstatus_to_exitcode(status)
+            cpu, maxrss_kb = usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+        text = out.read_bytes().decode("utf-8", "replace")
     if code not in ok:
         raise RuntimeError(f"{' '.join(map(str, argv))} exited {code}")
-    cpu = usage.ru_utime + usage.ru_stime
-    return Sample(wall, cpu, usage.ru_maxrss / 1024, text, code)
+    return Sample(wall, cpu, maxrss_kb / 1024, text, code)
+
+
+#: The small process that starts the measured ones (``bench/launch.py``), once started.
+_LAUNCHER: subprocess.Popen[str] | None = None
+
+
+def start_launcher() -> None:
+    """Start ``bench/launch.py``, which starts the measured processes (see that module)."""
+    global _LAUNCHER
+    if _LAUNCHER is None:
+        _LAUNCHER = subprocess.Popen(
+            [sys.executable, "-S", str(HERE / "launch.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+
+def stop_launcher() -> None:
+    global _LAUNCHER
+    if _LAUNCHER is not None:
+        assert _LAUNCHER.stdin is not None
+        _LAUNCHER.stdin.close()
+        _LAUNCHER.wait()
+        _LAUNCHER = None
 
 
 #: Where the measured processes keep their compiled bytecode, when the environment says
@@ -680,6 +724,14 @@ def check_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    start_launcher()
+    try:
+        return _main(argv)
+    finally:
+        stop_launcher()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--sizes",

@@ -79,3 +79,31 @@ def test_the_harness_measures_everything_and_writes_its_results(tmp_path: Path) 
             assert size["results"][name]["wall"] > 0 and size["results"][name]["rss_mb"] > 0
     assert results["batch"]["files"] == 4 and results["batch"]["speedup"] > 0
     assert {"help", "plugins"} <= set(results["startup"])
+
+
+def test_the_launcher_measures_a_process_without_the_memory_of_its_caller(
+    tmp_path: Path,
+) -> None:
+    """The kernel's peak for a child counts the memory it started as, a copy of its
+    parent: the harness, grown large, starts measured processes through bench/launch.py."""
+    ballast = bytearray(300 * 1024 * 1024)  # this process, grown large (pages touched)
+    for at in range(0, len(ballast), 4096):
+        ballast[at] = 1
+    launcher = subprocess.Popen(
+        [sys.executable, "-S", str(BENCH / "launch.py")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    job = {
+        "argv": [sys.executable, "-c", "print('measured')"],
+        "cwd": str(BENCH),
+        "env": {"PATH": "/usr/bin:/bin"},
+        "out": str(tmp_path / "out.txt"),
+    }
+    answer, _ = launcher.communicate(json.dumps(job) + "\n", timeout=60)
+    measured = json.loads(answer)
+    assert measured["status"] == 0
+    assert Path(job["out"]).read_text(encoding="utf-8") == "measured\n"
+    assert 0 < measured["maxrss_kb"] < 100 * 1024  # a bare interpreter, not 300 MB
+    assert len(ballast) == 300 * 1024 * 1024
