@@ -282,6 +282,38 @@ def test_a_failed_write_leaves_the_target_and_no_temporary_files(tmp_path: Path)
     assert not spilled[0].exists()
 
 
+def test_cells_are_written_as_xlsxwriters_own_cell_writer_writes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer's quicker cell writer (text and numbers) writes the same XML as the
+    XlsxWriter method it stands in for: styles of cell, row and column, space to keep."""
+    from kenshu.workbook import xlsxwrite
+    from xlsxwriter.worksheet import Worksheet
+
+    def write(path: Path) -> Path:
+        with xlsx_workbook(path) as book:
+            sheet = book.sheet("Data")
+            sheet.column(2, number_format="0.00")
+            sheet.column(3, width=30)
+            bold = Style(bold=True)
+            rows: list[list[Any]] = [
+                ["plain", "  leading", "trailing  ", "\tTab", 'a & <b> "q"', "行\n"],
+                [1, -2.5, 1e-7, 2**53, 12345678901234567, 0.1 + 0.2],
+                [dt.date(2024, 4, 1), dt.datetime(2024, 4, 1, 9, 30), True, None, "", " "],
+                [Cell("styled", bold), Cell(3, bold), Cell("note", comment="a comment")],
+                ["Nguyễn Thị Hồng", "山田\u3000", "\u00a0nbsp", "x", 0, -0.0],
+            ]
+            for row in rows:
+                sheet.append(row)
+        return path
+
+    ours = sheet_xml(write(tmp_path / "ours.xlsx"))
+    monkeypatch.setattr(xlsxwrite._worksheet_class(), "_write_cell", Worksheet._write_cell)
+    theirs = sheet_xml(write(tmp_path / "theirs.xlsx"))
+    assert ours == theirs
+    assert ours.count('xml:space="preserve"') >= 5 and ' s="' in ours
+
+
 def test_memory_stays_flat_one_row_at_a_time(tmp_path: Path) -> None:
     """constant_memory: rows already written are not kept in the worksheet's table."""
     path = tmp_path / "t.xlsx"
