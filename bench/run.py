@@ -91,11 +91,9 @@ WHY = {
     "the allocator's own slack.",
     "batch": "Two processes can only be twice as fast when the machine has two idle cores "
     "(run the benchmark on a quiet machine), and only on the part that is divided: the "
-    "start-up, the plugins' discovery and the first imports are paid whatever the jobs "
-    "(about a tenth of the one-job run), and the faster each workbook is read, the lower "
-    "this ratio. In some runs each conversion also took more CPU time in a worker than in "
-    "a single process (up to 40% more, measured per conversion); in others it did not, "
-    "on the same shared machine: the cause is not found yet.",
+    "start-up, the plugins' discovery and the first imports (about 0.3 s) are paid "
+    "whatever the jobs, and each worker's first workbook costs more than the next (its "
+    "caches are filled).",
 }
 
 
