@@ -7,7 +7,7 @@ English and Japanese, help, choices and sensitivity. Core fields are declared in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from attrs import field, frozen
@@ -38,6 +38,12 @@ def _freeze_mapping(value: Mapping[str, str] | None) -> dict[str, str]:
     return dict(value or {})
 
 
+def _as_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    # not converter=tuple: attrs reads a converter's signature, and reading a builtin's
+    # parses its text signature (8 ms of every start, importing tokenize for it)
+    return tuple(value)
+
+
 @frozen
 class Field:
     """One field of one sheet.
@@ -53,7 +59,7 @@ class Field:
     help: str = ""
     help_ja: str = ""
     required: bool = False
-    choices: tuple[str, ...] = field(default=(), converter=tuple)
+    choices: tuple[str, ...] = field(default=(), converter=_as_tuple)
     aliases: dict[str, str] = field(factory=dict, converter=_freeze_mapping)
     default: Any = None
     minimum: float | None = None
