@@ -36,7 +36,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (bench/ is not a package)
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
-#: Sizes at which the slow openpyxl read floor and `kenshu report` also run.
+#: Sizes up to which the slow openpyxl floors and `kenshu report` run (all with --full).
 SMALL = 10_000
 BATCH_FILES = 200
 BATCH_PARTICIPANTS = 100
@@ -326,14 +326,15 @@ def bench_size(
     note("calamine", floor_read)
     if size <= SMALL or full:
         note("openpyxl_read", measure([*tasks, "openpyxl-read", str(xlsx)], repeat))
-    floor = measure([*tasks, "openpyxl-write", str(xlsx), str(work / "floor.xlsx")], repeat)
-    floor_info = floor.json()
-    note(
-        "openpyxl_write",
-        floor,
-        write=floor.wall - floor_info.get("prepare", 0.0),
-        cells=floor_info.get("cells"),
-    )
+    if size <= SMALL or full:  # the slowest floor (70 s at 100,000); kenshu's is next
+        floor = measure([*tasks, "openpyxl-write", str(xlsx), str(work / "floor.xlsx")], repeat)
+        floor_info = floor.json()
+        note(
+            "openpyxl_write",
+            floor,
+            write=floor.wall - floor_info.get("prepare", 0.0),
+            cells=floor_info.get("cells"),
+        )
     if have("xlsxwriter"):  # the library kenshu writes with: its floor at every size
         sample = measure([*tasks, "xlsxwriter-write", str(xlsx), str(work / "xw.xlsx")], repeat)
         info = sample.json()
@@ -463,13 +464,14 @@ def ratios(size: dict[str, Any]) -> dict[str, float]:
     """Each kenshu command against its floor, and the peers against kenshu validate."""
     r = size["results"]
     calamine = r["calamine"]["wall"]
-    write = r["openpyxl_write"]["write"]
+    write = r.get("openpyxl_write", {}).get("write")
     cells_per_second = (r["openpyxl_write"].get("cells") or 0) / write if write else 0
     out = {
         "validate_vs_calamine": r["validate"]["wall"] / calamine,
         "xlsx_to_json_vs_calamine": r["xlsx_to_json"]["wall"] / calamine,
-        "json_to_xlsx_vs_write_floor": r["json_to_xlsx"]["wall"] / write,
     }
+    if write:
+        out["json_to_xlsx_vs_write_floor"] = r["json_to_xlsx"]["wall"] / write
     if cells_per_second and r.get("report", {}).get("cells"):
         # reading the workbook, then writing the report's cells at the floor's pace
         report_floor = calamine + r["report"]["cells"] / cells_per_second
@@ -478,7 +480,8 @@ def ratios(size: dict[str, Any]) -> dict[str, float]:
         out["validate_vs_openpyxl_read"] = r["validate"]["wall"] / r["openpyxl_read"]["wall"]
     if "xlsxwriter_write" in r:
         xlsxwriter = r["xlsxwriter_write"]["write"]
-        out["xlsxwriter_vs_openpyxl_write"] = xlsxwriter / write
+        if write:
+            out["xlsxwriter_vs_openpyxl_write"] = xlsxwriter / write
         out["json_to_xlsx_vs_xlsxwriter_floor"] = r["json_to_xlsx"]["wall"] / xlsxwriter
     for peer in ("pandas", "frictionless"):
         if peer in r:
@@ -545,17 +548,21 @@ def write_markdown(path: Path, report: dict[str, Any], command: str) -> None:
             note = {
                 "validate": f"{ratio['validate_vs_calamine']:.2f}x calamine floor",
                 "xlsx_to_json": f"{ratio['xlsx_to_json_vs_calamine']:.2f}x calamine floor",
-                "json_to_xlsx": f"{ratio['json_to_xlsx_vs_write_floor']:.2f}x openpyxl write floor"
-                + (
-                    f", {ratio['json_to_xlsx_vs_xlsxwriter_floor']:.2f}x XlsxWriter write"
-                    if "json_to_xlsx_vs_xlsxwriter_floor" in ratio
-                    else ""
+                "json_to_xlsx": ", ".join(
+                    f"{ratio[key]:.2f}x {floor}"
+                    for key, floor in (
+                        ("json_to_xlsx_vs_write_floor", "openpyxl write floor"),
+                        ("json_to_xlsx_vs_xlsxwriter_floor", "XlsxWriter write"),
+                    )
+                    if key in ratio
                 ),
                 "report": f"{ratio['report_vs_floor']:.2f}x read + write floors"
                 if "report_vs_floor" in ratio
                 else "",
                 "openpyxl_write": "(write only; reading the cells first is not counted)",
-                "xlsxwriter_write": f"{ratio.get('xlsxwriter_vs_openpyxl_write', 0):.2f}x openpyxl write",
+                "xlsxwriter_write": f"{ratio['xlsxwriter_vs_openpyxl_write']:.2f}x openpyxl write"
+                if "xlsxwriter_vs_openpyxl_write" in ratio
+                else "",
                 "pandas": f"kenshu validate is {ratio.get('speedup_vs_pandas', 0):.1f}x faster",
                 "frictionless": f"kenshu validate is {ratio.get('speedup_vs_frictionless', 0):.1f}x faster",
             }.get(name, "")
@@ -655,21 +662,25 @@ def check_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         value < TARGETS["validate_memory_mb"],
         "{:.0f} MB",
     )
-    value = ratio["json_to_xlsx_vs_write_floor"]
-    add(
-        f"`kenshu convert` json → xlsx against bare openpyxl write, {at}",
-        f"≤ {TARGETS['json_to_xlsx_vs_write_floor']}x",
-        value,
-        value <= TARGETS["json_to_xlsx_vs_write_floor"],
-        "{:.2f}x",
-        WHY["json_to_xlsx"],
-    )
+    # the write floor of the library kenshu writes with, at the largest size; openpyxl's
+    # (the slowest floor) at the largest size it ran at (every size with --full)
     value = ratio.get("json_to_xlsx_vs_xlsxwriter_floor")
     add(
         f"`kenshu convert` json → xlsx against bare XlsxWriter write (kenshu's writer), {at}",
         f"≤ {TARGETS['json_to_xlsx_vs_xlsxwriter_floor']}x",
         value,
         value is not None and value <= TARGETS["json_to_xlsx_vs_xlsxwriter_floor"],
+        "{:.2f}x",
+        WHY["json_to_xlsx"],
+    )
+    with_openpyxl = [s for s in report["sizes"] if "json_to_xlsx_vs_write_floor" in ratios(s)]
+    where = max(with_openpyxl, key=lambda s: s["size"]) if with_openpyxl else largest
+    value = ratios(where).get("json_to_xlsx_vs_write_floor")
+    add(
+        f"`kenshu convert` json → xlsx against bare openpyxl write, {where['size']:,} participants",
+        f"≤ {TARGETS['json_to_xlsx_vs_write_floor']}x",
+        value,
+        value is not None and value <= TARGETS["json_to_xlsx_vs_write_floor"],
         "{:.2f}x",
         WHY["json_to_xlsx"],
     )
@@ -755,7 +766,7 @@ def _main(argv: Sequence[str] | None) -> int:
     parser.add_argument(
         "--full",
         action="store_true",
-        help=f"Also run `kenshu report` and the openpyxl read floor above {SMALL:,} participants "
+        help=f"Also run `kenshu report` and the openpyxl floors above {SMALL:,} participants "
         "(long: they are left out by default to keep `make bench` under ten minutes).",
     )
     parser.add_argument(
@@ -778,8 +789,10 @@ def _main(argv: Sequence[str] | None) -> int:
         )
     if not args.full and any(size > SMALL for size in sizes):
         notes.append(
-            f"`kenshu report` and the openpyxl read floor ran up to {SMALL:,} participants "
-            "(`--full` runs them at every size; they take minutes at 100,000)."
+            f"`kenshu report` and the openpyxl read and write floors ran up to {SMALL:,} "
+            "participants (`--full` runs them at every size; they take minutes at 100,000). "
+            "At the larger sizes json → xlsx is measured against XlsxWriter's write floor, "
+            "the library kenshu writes with and the faster of the two."
         )
     global PYCACHE
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
