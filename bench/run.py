@@ -100,7 +100,7 @@ WHY = {
     "workbook costs more than the next (its caches are filled). The work itself does not "
     "grow with two jobs (4.9 s of user time either way, from /proc/stat); on a shared "
     "machine the ratio moves from run to run with what the host gives the second core "
-    "(1.55x to 1.91x over eight runs on one afternoon).",
+    "(1.55x to 1.91x over nine runs on one afternoon).",
 }
 
 
