@@ -146,43 +146,29 @@ def measure_pair(
 
 def run_wait4(argv: Sequence[str], ok: Sequence[int] = (0,)) -> Sample:
     """Run ``argv``; wall time, and CPU time and peak memory of exactly that process
-    (started by the launcher when it runs: see ``bench/launch.py``)."""
+    (started by the launcher: see ``bench/launch.py``)."""
+    launcher = start_launcher()
+    assert launcher.stdin is not None and launcher.stdout is not None
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "stdout"
-        if _LAUNCHER is not None:
-            job = {"argv": list(argv), "cwd": str(ROOT), "env": _env(), "out": str(out)}
-            assert _LAUNCHER.stdin is not None and _LAUNCHER.stdout is not None
-            _LAUNCHER.stdin.write(json.dumps(job) + "\n")
-            _LAUNCHER.stdin.flush()
-            answer = json.loads(_LAUNCHER.stdout.readline())
-            wall, cpu, maxrss_kb, code = (
-                answer["wall"],
-                answer["cpu"],
-                answer["maxrss_kb"],
-                answer["status"],
-            )
-        else:
-            with open(out, "wb") as sink, open(os.devnull, "wb") as null:
-                started = time.perf_counter()
-                process = subprocess.Popen(
-                    list(argv), stdout=sink, stderr=null, cwd=ROOT, env=_env()
-                )
-                _, status, usage = os.wait4(process.pid, 0)
-                wall = time.perf_counter() - started
-                process.returncode = code = os.waitstatus_to_exitcode(status)
-            cpu, maxrss_kb = usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+        job = {"argv": list(argv), "cwd": str(ROOT), "env": _env(), "out": str(out)}
+        launcher.stdin.write(json.dumps(job) + "\n")
+        launcher.stdin.flush()
+        answer = json.loads(launcher.stdout.readline())
         text = out.read_bytes().decode("utf-8", "replace")
+    code = answer["status"]
     if code not in ok:
         raise RuntimeError(f"{' '.join(map(str, argv))} exited {code}")
-    return Sample(wall, cpu, maxrss_kb / 1024, text, code)
+    return Sample(answer["wall"], answer["cpu"], answer["maxrss_kb"] / 1024, text, code)
 
 
 #: The small process that starts the measured ones (``bench/launch.py``), once started.
 _LAUNCHER: subprocess.Popen[str] | None = None
 
 
-def start_launcher() -> None:
-    """Start ``bench/launch.py``, which starts the measured processes (see that module)."""
+def start_launcher() -> subprocess.Popen[str]:
+    """``bench/launch.py``, which starts the measured processes (see that module),
+    started on first use."""
     global _LAUNCHER
     if _LAUNCHER is None:
         _LAUNCHER = subprocess.Popen(
@@ -191,6 +177,7 @@ def start_launcher() -> None:
             stdout=subprocess.PIPE,
             text=True,
         )
+    return _LAUNCHER
 
 
 def stop_launcher() -> None:

@@ -157,7 +157,6 @@ def _in_pool(
     disabled: tuple[str, ...],
     finish: Callable[[BatchItem], None],
 ) -> None:
-    pending = list(work)
     # Forked workers start with the conversion's modules loaded, once, here, instead of
     # each loading them again (the plugins are loaded already: see run_batch).
     _load_modules({to for _, _, to in work})
@@ -165,13 +164,8 @@ def _in_pool(
     # workers share: with objects frozen, reading cannot move what it made to the oldest
     # generation in one step (load.paused_gc), and each conversion cost more (measured:
     # 10% more CPU time over the 200 workbooks of the benchmark's batch).
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=_fork_context(),
-        initializer=_start_worker,
-        initargs=(disabled,),
-    ) as pool:
-        futures = {pool.submit(convert_one, job): job for job in pending}
+    with _pool(jobs, disabled) as pool:
+        futures = {pool.submit(convert_one, job): job for job in work}
         broken: list[tuple[Path, Path, str]] = []
         for future in concurrent.futures.as_completed(futures):
             job = futures[future]
@@ -184,6 +178,16 @@ def _in_pool(
     # so that only the file that kills its process fails.
     for job in sorted(broken):
         finish(_isolated(job, disabled))
+
+
+def _pool(jobs: int, disabled: tuple[str, ...]) -> concurrent.futures.ProcessPoolExecutor:
+    """``jobs`` worker processes, forked where the system can, each with the plugins."""
+    return concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=_fork_context(),
+        initializer=_start_worker,
+        initargs=(disabled,),
+    )
 
 
 def _fork_context() -> Any:
@@ -216,12 +220,7 @@ def _load_modules(targets: Iterable[str]) -> None:
 def _isolated(job: tuple[Path, Path, str], disabled: tuple[str, ...]) -> BatchItem:
     started = time.perf_counter()
     try:
-        with concurrent.futures.ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=_fork_context(),
-            initializer=_start_worker,
-            initargs=(disabled,),
-        ) as pool:
+        with _pool(1, disabled) as pool:
             return pool.submit(convert_one, job).result()
     except concurrent.futures.process.BrokenProcessPool:
         return BatchItem(
